@@ -1,0 +1,137 @@
+//! Every clap definition, and the mapping from flags to the library's `Config`. A flag left
+//! out keeps the library default.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use neardup::Config;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the run finished and flagged nothing
+  1  the run finished and flagged at least one pair
+  2  an error: bad usage, an input given by name that could not be read, or nothing readable at all
+Skipped inputs (empty, binary, not UTF-8, too large, bad JSONL lines) are warnings, not errors.";
+
+/// Finds near-duplicate news articles and shows the passages they share.
+#[derive(Debug, Parser)]
+#[command(name = "neardup", version, after_help = EXIT_CODES)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read articles and report every pair of exact or near-duplicates.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A block per flagged pair with its passages, then a summary line.
+    Text,
+    /// One JSON object per line: pair, skipped and summary records.
+    Jsonl,
+    /// One JSON document: {"pairs": [...], "skipped": [...], "summary": {...}}.
+    Json,
+}
+
+/// `neardup scan`.
+#[derive(Debug, Parser)]
+pub struct ScanArgs {
+    /// Files and directories to read. Directories are walked recursively in sorted order;
+    /// a document's id is its path relative to the argument it was found under.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A JSONL file to read ("-" for standard input): one object per line with "id" and
+    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Jaccard (0..=1] on word shingles at or above which a pair is a near-duplicate
+    /// [default: 0.5].
+    #[arg(long, value_name = "JACCARD")]
+    pub threshold: Option<f64>,
+
+    /// Words per shingle [default: 5].
+    #[arg(long, value_name = "WORDS")]
+    pub shingle_size: Option<usize>,
+
+    /// MinHash functions per signature [default: 128].
+    #[arg(long, value_name = "N")]
+    pub num_hashes: Option<usize>,
+
+    /// Seed of the MinHash functions.
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+
+    /// Largest file (or JSONL text) read, in bytes; larger ones are skipped with a warning
+    /// [default: 10485760, i.e. 10 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+
+    /// Extension of the files read from directories; may be repeated; "*" reads every file.
+    /// Files named directly are always read.
+    #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
+    pub extensions: Vec<String>,
+
+    /// Worker threads [default: the number of cores, or RAYON_NUM_THREADS].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no notes on stderr (warnings and errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl ScanArgs {
+    /// The library config: the defaults, with each flag given applied through its setter.
+    pub fn config(&self) -> Config {
+        let mut config = Config::default();
+        if let Some(v) = self.threshold {
+            config = config.threshold(v);
+        }
+        if let Some(v) = self.shingle_size {
+            config = config.shingle_size(v);
+        }
+        if let Some(v) = self.num_hashes {
+            config = config.num_hashes(v);
+        }
+        if let Some(v) = self.seed {
+            config = config.seed(v);
+        }
+        if let Some(v) = self.max_file_bytes {
+            config = config.max_file_bytes(v);
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_map_onto_setters_and_omitted_flags_keep_defaults() {
+        let args = Args::parse_from(["neardup", "scan", "x", "--threshold", "0.7"]);
+        let Command::Scan(scan) = args.command;
+        assert_eq!(scan.config(), Config::default().threshold(0.7));
+        assert_eq!(scan.extensions, ["txt"]);
+    }
+}

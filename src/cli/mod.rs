@@ -1,0 +1,48 @@
+//! Dispatch, messages on stderr and the exit code. Every subcommand returns its exit code;
+//! a fatal error is printed here and exits 2.
+
+mod args;
+mod progress;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// The run finished and flagged nothing.
+pub const EXIT_CLEAN: u8 = 0;
+/// The run finished and flagged at least one pair.
+pub const EXIT_FLAGGED: u8 = 1;
+/// Bad usage, an input given by name that could not be read, or nothing readable at all.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Parses the arguments and runs the subcommand.
+pub fn run() -> ExitCode {
+    // clap prints usage errors itself and exits with 2, as grep does.
+    let args = args::Args::parse();
+    let outcome = match &args.command {
+        args::Command::Scan(scan_args) => scan::run(scan_args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            error(&message);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Prints `neardup: error: …` on stderr.
+pub fn error(message: &dyn std::fmt::Display) {
+    eprintln!("neardup: error: {message}");
+}
+
+/// Prints `neardup: warning: …` on stderr.
+pub fn warning(message: &dyn std::fmt::Display) {
+    eprintln!("neardup: warning: {message}");
+}
+
+/// Prints `neardup: note: …` on stderr.
+pub fn note(message: &dyn std::fmt::Display) {
+    eprintln!("neardup: note: {message}");
+}

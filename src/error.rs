@@ -1,0 +1,191 @@
+//! Typed errors: every error that concerns a file carries its path and the problem.
+//!
+//! Messages start with the path (or the field), are lower-case and have no final period, so the
+//! CLI can print them as they are: `news/0412.txt: not valid UTF-8 at byte 1880`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// What is wrong with one input (a file, or a record of a JSONL stream).
+///
+/// In a batch these are not fatal: each one becomes a [`Skipped`](crate::report::Skipped) entry
+/// and the rest of the batch still runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// The path does not exist.
+    Missing,
+    /// The file or the record's text is empty or holds only white space.
+    Empty,
+    /// The bytes look binary: a NUL byte at this offset.
+    Binary {
+        /// Byte offset of the first NUL byte.
+        offset: u64,
+    },
+    /// The bytes are not valid UTF-8 from this offset on.
+    NotUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: u64,
+    },
+    /// The input is larger than [`Config::max_file_bytes`](crate::Config::max_file_bytes).
+    TooLarge {
+        /// Size of the input in bytes.
+        size: u64,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
+    /// A JSONL line could not be used.
+    BadRecord {
+        /// 1-based line number in the JSONL stream.
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another input already used this document id.
+    DuplicateId {
+        /// The id that was seen twice.
+        id: String,
+    },
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputProblem::Missing => write!(f, "no such file or directory"),
+            InputProblem::Empty => write!(f, "empty (no text)"),
+            InputProblem::Binary { offset } => {
+                write!(f, "binary file (NUL byte at byte {offset})")
+            }
+            InputProblem::NotUtf8 { offset } => write!(f, "not valid UTF-8 at byte {offset}"),
+            InputProblem::TooLarge { size, limit } => write!(
+                f,
+                "too large ({size} bytes; the limit is {limit} bytes, see --max-file-bytes)"
+            ),
+            InputProblem::BadRecord { line, reason } => write!(f, "line {line}: {reason}"),
+            InputProblem::DuplicateId { id } => {
+                write!(f, "document id {id:?} was already used by an earlier input")
+            }
+        }
+    }
+}
+
+/// Every error the library returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A [`Config`](crate::Config) field is out of its allowed range.
+    Config {
+        /// The field's name, as in the setter and the CLI flag.
+        field: &'static str,
+        /// What is allowed.
+        reason: String,
+    },
+    /// An input could not be used (see [`InputProblem`]).
+    Input {
+        /// The file, or the JSONL stream, it came from.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: InputProblem,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Builds an [`Error::Input`].
+    pub fn input(path: impl Into<PathBuf>, problem: InputProblem) -> Error {
+        Error::Input {
+            path: path.into(),
+            problem,
+        }
+    }
+
+    /// Builds an [`Error::Io`].
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The path this error concerns, if it concerns one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Input { path, .. } | Error::Io { path, .. } => Some(path),
+            Error::Config { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::Input { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), lower(source)),
+        }
+    }
+}
+
+/// The OS message with a lower-case first letter, for uniform messages.
+fn lower(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_start_with_the_path_and_are_lower_case() {
+        let cases: &[(Error, &str)] = &[
+            (
+                Error::input("news/0412.txt", InputProblem::NotUtf8 { offset: 1880 }),
+                "news/0412.txt: not valid UTF-8 at byte 1880",
+            ),
+            (
+                Error::input("a.bin", InputProblem::Binary { offset: 3 }),
+                "a.bin: binary file (NUL byte at byte 3)",
+            ),
+            (
+                Error::io(
+                    "x",
+                    std::io::Error::new(std::io::ErrorKind::Other, "Permission denied"),
+                ),
+                "x: permission denied",
+            ),
+            (
+                Error::Config {
+                    field: "threshold",
+                    reason: "must be in 0..=1, got 2".into(),
+                },
+                "invalid threshold: must be in 0..=1, got 2",
+            ),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.to_string(), *want);
+        }
+    }
+}

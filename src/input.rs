@@ -1,0 +1,520 @@
+//! Paths and JSONL streams → [`Document`]s, with every bad input reported, never dropped.
+//!
+//! * A **file** becomes a document if it is at most `max_file_bytes` long (checked before it is
+//!   read), is not empty or only white space, holds no NUL byte (binary) and is valid UTF-8.
+//!   Each failed check is an [`InputProblem`] naming the offset where it applies.
+//! * A **directory** is walked recursively in sorted order (by byte order of the names). Files
+//!   whose extension is not in the list (default `txt`; `*` takes every file) are not read and
+//!   are listed in [`Batch::ignored`], so nothing disappears without a word. Entries whose names
+//!   start with `.` (such as `.git`) and links to directories are not followed.
+//! * A **JSONL** stream holds one object per line: `{"id": "...", "text": "...",
+//!   "published": "2023-03-21T09:30:00Z", "outlet": "..."}`; `published` (RFC 3339) and
+//!   `outlet` are optional, other keys are ignored, blank lines are skipped. A line that cannot be
+//!   used is reported with its line number and the rest is still read.
+//!
+//! A document's id is its path relative to the argument it was found under (with `/` between
+//! components), the path as given for a file named directly, or the JSONL `id`. A later input
+//! with an id already used is skipped as [`InputProblem::DuplicateId`].
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::document::{Document, Timestamp};
+use crate::error::{Error, InputProblem, Result};
+
+/// The path that stands for standard input among JSONL sources.
+pub const STDIN: &str = "-";
+
+/// How inputs are read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Largest file or JSONL text read, in bytes.
+    pub max_file_bytes: u64,
+    /// Extensions (without the dot, compared case-insensitively) of the files read from
+    /// directories; `*` takes every file. Default: `txt`.
+    pub extensions: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_file_bytes: crate::Config::default().max_file_bytes,
+            extensions: vec!["txt".into()],
+        }
+    }
+}
+
+/// Everything read from a set of inputs.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The documents, in input order: paths in the order given (directories sorted), then JSONL
+    /// records in stream order.
+    pub documents: Vec<Document>,
+    /// Inputs that could not be used, in input order.
+    pub skipped: Vec<Error>,
+    /// Files in directories that were not read because of their extension.
+    pub ignored: Vec<PathBuf>,
+}
+
+/// Reads files and directories (`paths`) and JSONL streams (`jsonl`, [`STDIN`] for standard
+/// input). Files are read in parallel; the result does not depend on the thread count.
+/// `progress` is called once per file read or JSONL record seen, from any thread.
+pub fn read_all(
+    paths: &[PathBuf],
+    jsonl: &[PathBuf],
+    options: &Options,
+    progress: &(dyn Fn() + Sync),
+) -> Batch {
+    let mut batch = Batch::default();
+    let mut files = Vec::new();
+    for path in paths {
+        match walk(path, &options.extensions) {
+            Ok(walked) => {
+                files.extend(walked.files);
+                batch.ignored.extend(walked.ignored);
+                batch.skipped.extend(walked.errors);
+            }
+            Err(err) => batch.skipped.push(err),
+        }
+    }
+    // Each result with the place its problems are reported under.
+    let mut results: Vec<(PathBuf, Result<Document>)> = files
+        .par_iter()
+        .map(|(path, id)| {
+            let doc = read_file(path, id, options.max_file_bytes);
+            progress();
+            (path.clone(), doc)
+        })
+        .collect();
+    for source in jsonl {
+        let label = if source.as_os_str() == STDIN {
+            PathBuf::from("<stdin>")
+        } else {
+            source.clone()
+        };
+        let mut sink = |line: u64, doc: Result<Document>| {
+            progress();
+            results.push((PathBuf::from(format!("{}:{line}", label.display())), doc));
+        };
+        let outcome = if source.as_os_str() == STDIN {
+            read_jsonl(
+                std::io::stdin().lock(),
+                &label,
+                options.max_file_bytes,
+                &mut sink,
+            )
+        } else {
+            match fs::File::open(source) {
+                Ok(file) => read_jsonl(
+                    BufReader::new(file),
+                    &label,
+                    options.max_file_bytes,
+                    &mut sink,
+                ),
+                Err(err) => Err(open_error(source, err)),
+            }
+        };
+        if let Err(err) = outcome {
+            results.push((label, Err(err)));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (origin, result) in results {
+        match result {
+            Ok(doc) if !seen.insert(doc.id.clone()) => {
+                let problem = InputProblem::DuplicateId { id: doc.id };
+                batch.skipped.push(Error::input(origin, problem));
+            }
+            Ok(doc) => batch.documents.push(doc),
+            Err(err) => batch.skipped.push(err),
+        }
+    }
+    batch
+}
+
+/// The files found under one path argument.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Files to read with their document ids, in sorted order.
+    pub files: Vec<(PathBuf, String)>,
+    /// Files not read because of their extension.
+    pub ignored: Vec<PathBuf>,
+    /// Entries that could not be listed or inspected.
+    pub errors: Vec<Error>,
+}
+
+/// The files to read under `path`: the path itself if it is a file, else the files below it
+/// with an extension in `extensions` (see the module docs).
+///
+/// # Errors
+///
+/// [`InputProblem::Missing`] if `path` does not exist, [`Error::Io`] if it cannot be inspected.
+/// Problems below a directory go to [`Walk::errors`] and the walk goes on.
+pub fn walk(path: &Path, extensions: &[String]) -> Result<Walk> {
+    let meta = fs::metadata(path).map_err(|err| open_error(path, err))?;
+    let mut walk = Walk::default();
+    if meta.is_dir() {
+        walk_dir(path, path, extensions, &mut walk);
+    } else {
+        walk.files
+            .push((path.to_path_buf(), path.to_string_lossy().into_owned()));
+    }
+    Ok(walk)
+}
+
+fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => return walk.errors.push(Error::io(dir, err)),
+    };
+    let mut entries: Vec<fs::DirEntry> = match entries.collect() {
+        Ok(entries) => entries,
+        Err(err) => return walk.errors.push(Error::io(dir, err)),
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // Follows a link to a file, not one to a directory (no loops, no surprises).
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        let meta = match fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                walk.errors.push(open_error(&path, err));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if is_link {
+                walk.ignored.push(path);
+            } else {
+                walk_dir(root, &path, extensions, walk);
+            }
+        } else if has_extension(&path, extensions) {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let id: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            walk.files.push((path, id.join("/")));
+        } else {
+            walk.ignored.push(path);
+        }
+    }
+}
+
+fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    extensions.iter().any(|e| e == "*")
+        || path.extension().is_some_and(|ext| {
+            let ext = ext.to_string_lossy();
+            extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))
+        })
+}
+
+/// [`InputProblem::Missing`] for a path that does not exist, else [`Error::Io`].
+fn open_error(path: &Path, err: std::io::Error) -> Error {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        Error::input(path, InputProblem::Missing)
+    } else {
+        Error::io(path, err)
+    }
+}
+
+/// Reads one file as a document with the given id.
+///
+/// # Errors
+///
+/// [`Error::Input`] if the file is missing, too large, empty, binary or not UTF-8;
+/// [`Error::Io`] if it cannot be read.
+pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document> {
+    let file = fs::File::open(path).map_err(|err| open_error(path, err))?;
+    let size = file.metadata().map_err(|err| Error::io(path, err))?.len();
+    if size > max_file_bytes {
+        let problem = InputProblem::TooLarge {
+            size,
+            limit: max_file_bytes,
+        };
+        return Err(Error::input(path, problem));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` guards against a file that grows while it is read.
+    file.take(max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io(path, err))?;
+    if bytes.len() as u64 > max_file_bytes {
+        let problem = InputProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_file_bytes,
+        };
+        return Err(Error::input(path, problem));
+    }
+    let text = decode(bytes).map_err(|problem| Error::input(path, problem))?;
+    Ok(Document::new(id, text))
+}
+
+/// Checks bytes for text: not empty or blank, no NUL byte, valid UTF-8.
+///
+/// # Errors
+///
+/// The first problem found, in that order.
+pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, InputProblem> {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(InputProblem::Binary {
+            offset: offset as u64,
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|err| InputProblem::NotUtf8 {
+        offset: err.utf8_error().valid_up_to() as u64,
+    })?;
+    if text.trim().is_empty() {
+        return Err(InputProblem::Empty);
+    }
+    Ok(text)
+}
+
+#[derive(Deserialize)]
+struct Record {
+    id: String,
+    text: String,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+}
+
+/// Reads a JSONL stream, passing each record's line number (from 1) and its document or
+/// problem to `sink`, in order. A line
+/// longer than `max_file_bytes` plus 64 KiB (room for the other keys and escapes) is skipped
+/// without being held in memory.
+///
+/// # Errors
+///
+/// [`Error::Io`] if the stream cannot be read; records already passed to `sink` stay passed.
+pub fn read_jsonl(
+    mut reader: impl BufRead,
+    path: &Path,
+    max_file_bytes: u64,
+    sink: &mut dyn FnMut(u64, Result<Document>),
+) -> Result<()> {
+    let max_line = max_file_bytes.saturating_add(64 * 1024);
+    let mut line = Vec::new();
+    for number in 1u64.. {
+        line.clear();
+        let (read, complete) =
+            read_line(&mut reader, &mut line, max_line).map_err(|err| Error::io(path, err))?;
+        if read == 0 {
+            return Ok(());
+        }
+        let bad = |reason: String| {
+            let problem = InputProblem::BadRecord {
+                line: number,
+                reason,
+            };
+            Err(Error::input(path, problem))
+        };
+        if !complete {
+            sink(
+                number,
+                bad(format!(
+                    "line too long ({read} bytes; the limit is {max_line} bytes, see --max-file-bytes)"
+                )),
+            );
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+            line.pop();
+        }
+        let text = match std::str::from_utf8(&line) {
+            Ok(text) => text,
+            Err(err) => {
+                sink(
+                    number,
+                    bad(format!(
+                        "not valid UTF-8 at byte {} of the line",
+                        err.valid_up_to()
+                    )),
+                );
+                continue;
+            }
+        };
+        let record: Record = match serde_json::from_str(text) {
+            Ok(record) => record,
+            Err(err) => {
+                // serde_json ends its message with "at line 1 column N": the line is ours.
+                let message = err.to_string();
+                let message = message.split(" at line ").next().unwrap_or_default();
+                let column = err.column();
+                sink(
+                    number,
+                    bad(format!("not a valid record: {message} at column {column}")),
+                );
+                continue;
+            }
+        };
+        sink(number, document(record, max_file_bytes).or_else(bad));
+    }
+    Ok(())
+}
+
+/// A JSONL record as a document, or the reason it cannot be one.
+fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document, String> {
+    let id = &record.id;
+    if id.trim().is_empty() {
+        return Err("\"id\" is empty".into());
+    }
+    if record.text.len() as u64 > max_file_bytes {
+        return Err(format!(
+            "id {id:?}: text too large ({} bytes; the limit is {max_file_bytes} bytes)",
+            record.text.len()
+        ));
+    }
+    if record.text.trim().is_empty() {
+        return Err(format!("id {id:?}: text is empty"));
+    }
+    let published = match &record.published {
+        None => None,
+        Some(raw) => Some(
+            Timestamp::parse_rfc3339(raw)
+                .ok_or_else(|| format!("id {id:?}: \"published\" is not RFC 3339: {raw:?}"))?,
+        ),
+    };
+    Ok(Document {
+        id: record.id,
+        text: record.text,
+        published,
+        outlet: record.outlet,
+    })
+}
+
+/// Reads one line (through `\n`) into `line`, keeping at most `max` bytes. Returns the number
+/// of bytes consumed and whether the line fit.
+fn read_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<(u64, bool)> {
+    let mut consumed = 0u64;
+    let mut fits = true;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((consumed, fits));
+        }
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        let n = chunk.len();
+        if fits && consumed + n as u64 <= max {
+            line.extend_from_slice(chunk);
+        } else {
+            fits = false;
+            line.clear();
+        }
+        consumed += n as u64;
+        reader.consume(n);
+        if done {
+            return Ok((consumed, fits));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_table() {
+        let cases: &[(&[u8], std::result::Result<&str, InputProblem>)] = &[
+            (b"hello", Ok("hello")),
+            (b"", Err(InputProblem::Empty)),
+            (b" \n\t ", Err(InputProblem::Empty)),
+            (b"ab\0cd", Err(InputProblem::Binary { offset: 2 })),
+            (
+                b"caf\xc3\xa9 \xff",
+                Err(InputProblem::NotUtf8 { offset: 6 }),
+            ),
+        ];
+        for (bytes, want) in cases {
+            let got = decode(bytes.to_vec());
+            assert_eq!(
+                got.as_deref().map_err(Clone::clone),
+                want.clone(),
+                "{bytes:?}"
+            );
+        }
+    }
+
+    fn jsonl(input: &str, max: u64) -> Vec<std::result::Result<String, String>> {
+        let mut out = Vec::new();
+        read_jsonl(
+            input.as_bytes(),
+            Path::new("feed.jsonl"),
+            max,
+            &mut |_, r| {
+                out.push(r.map(|d| d.id).map_err(|e| e.to_string()));
+            },
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn jsonl_reports_bad_lines_by_number_and_reads_the_rest() {
+        let input = concat!(
+            "{\"id\":\"a\",\"text\":\"one\"}\n",
+            "\n",
+            "{\"id\":\"b\",\"text\":\n",
+            "{\"id\":\"c\",\"text\":\"three\",\"published\":\"2023-03-21T09:30:00Z\",\"outlet\":\"VOA\"}\n",
+            "{\"id\":\"d\",\"text\":\"four\",\"published\":\"yesterday\"}\n",
+            "{\"id\":\"e\",\"text\":\"  \"}\n",
+            "{\"text\":\"no id\"}\n",
+            "{\"id\":\"f\",\"text\":\"last, no newline\"}",
+        );
+        let got = jsonl(input, 1000);
+        let want: Vec<std::result::Result<String, String>> = vec![
+            Ok("a".into()),
+            Err(
+                "feed.jsonl: line 3: not a valid record: EOF while parsing a value at column 17"
+                    .into(),
+            ),
+            Ok("c".into()),
+            Err(
+                "feed.jsonl: line 5: id \"d\": \"published\" is not RFC 3339: \"yesterday\"".into(),
+            ),
+            Err("feed.jsonl: line 6: id \"e\": text is empty".into()),
+            Err("feed.jsonl: line 7: not a valid record: missing field `id` at column 16".into()),
+            Ok("f".into()),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn jsonl_long_lines_are_skipped_not_buffered() {
+        let long = format!(
+            "{{\"id\":\"big\",\"text\":\"{}\"}}\n",
+            "x".repeat(70 * 1024)
+        );
+        let input = format!("{long}{{\"id\":\"ok\",\"text\":\"fine\"}}\n");
+        let got = jsonl(&input, 10);
+        assert_eq!(got.len(), 2);
+        assert!(
+            got[0]
+                .as_ref()
+                .unwrap_err()
+                .contains("line 1: line too long"),
+            "{got:?}"
+        );
+        assert_eq!(got[1], Ok("ok".to_string()));
+    }
+}

@@ -1,0 +1,73 @@
+//! neardup finds news articles that copy one another: exact duplicates and near-duplicates
+//! (the same article, lightly edited), with the passages they share as byte offsets into each
+//! original text, so a person can check every claim.
+//!
+//! # Pipeline
+//!
+//! Each stage is a module, usable and testable alone:
+//!
+//! 1. [`input`]: paths, directories and JSONL streams → [`Document`]s; bad inputs are reported.
+//! 2. [`normalize`]: text → [`Token`](normalize::Token)s (NFKC, lower case, unified quotes,
+//!    apostrophes and dashes), each with its byte [`Span`] in the original.
+//! 3. [`shingle`]: tokens → word k-gram hashes (xxh3, fixed seed; no string per shingle).
+//! 4. [`minhash`]: shingle set → [`Signature`] of `num_hashes` seeded minima.
+//! 5. [`lsh`]: signatures → candidate pairs through band tables; bands × rows derived from the
+//!    threshold.
+//! 6. [`verify`]: exact Jaccard and containment on the shingle sets; only pairs at or above the
+//!    threshold (or with equal normalised text) are kept.
+//! 7. [`align`]: the shared passages of each kept pair.
+//! 8. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
+//!
+//! [`Index`] ties 2–7 together and owns the hasher and band tables its [`Config`] builds, so
+//! signatures and tables always agree. Work is parallel (rayon) at batch boundaries only, and
+//! every list is sorted before it is returned: the same input and config give the same output
+//! on one thread or many.
+//!
+//! # Example
+//!
+//! ```
+//! use neardup::{Config, Document, Index, Kind};
+//!
+//! let original = "The central bank raised its main interest rate by a quarter point on \
+//!     Thursday, its third increase this year, saying inflation was still too high.";
+//! let edited = "The central bank raised its main interest rate by a quarter point on \
+//!     Thursday, its third rise this year, saying inflation was still too high.";
+//! let other = "Heavy snow closed schools across the region for a second day.";
+//!
+//! let mut index = Index::new(Config::default())?;
+//! index.insert_batch(vec![
+//!     Document::new("wire", original),
+//!     Document::new("site", edited),
+//!     Document::new("weather", other),
+//! ])?;
+//! let found = index.duplicates();
+//! assert_eq!(found.len(), 1);
+//! let m = &found[0];
+//! assert_eq!((m.a.as_str(), m.b.as_str(), m.kind), ("wire", "site", Kind::NearDuplicate));
+//! assert!(m.jaccard >= 0.5);
+//! // The first shared passage, as it stands in the original text.
+//! let p = m.passages[0];
+//! assert!(original[p.a.start..p.a.end].starts_with("The central bank raised"));
+//! # Ok::<(), neardup::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod align;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod index;
+pub mod input;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod report;
+pub mod shingle;
+pub mod verify;
+
+pub use config::{Config, NORMALIZE_VERSION};
+pub use document::{DocId, Document, Span, Timestamp};
+pub use error::{Error, InputProblem, Result};
+pub use index::Index;
+pub use minhash::{MinHasher, Signature};
+pub use report::{Direction, Kind, Match, Report, Skipped, Summary};

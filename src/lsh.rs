@@ -1,0 +1,260 @@
+//! Locality-sensitive hashing over MinHash signatures: the banding `(bands, rows)` and the band
+//! tables that turn signatures into candidate pairs without comparing all pairs.
+//!
+//! A signature is cut into `bands` bands of `rows` values; two documents become candidates when
+//! all `rows` values of at least one band agree. For Jaccard `s` that happens with probability
+//!
+//! ```text
+//! P(s) = 1 - (1 - s^r)^b
+//! ```
+//!
+//! an S-curve rising around `(1/b)^(1/r)`. [`shape`] picks `b` and `r` (with `b · r` at most the
+//! signature length) that minimise, for threshold `t` and false-negative weight `w`,
+//!
+//! ```text
+//! (1 - w) · ∫₀ᵗ P(s) ds  +  w · ∫ₜ¹ (1 - P(s)) ds
+//! ```
+//!
+//! the weighted false-positive mass (pairs below `t` that become candidates) plus the weighted
+//! false-negative mass (pairs at or above `t` that do not). With `w = 0.5` this is datasketch's
+//! choice; `neardup` weights misses more (see [`Config`](crate::Config)), because each candidate
+//! is then verified exactly and a false positive costs only time.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::document::DocId;
+use crate::minhash::Signature;
+
+/// The probability that two documents of Jaccard `s` become candidates: `1 - (1 - s^r)^b`.
+pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
+}
+
+/// The `(bands, rows)` with `bands · rows <= num_hashes` that minimise the weighted
+/// false-positive plus false-negative mass around `threshold` (formula in the module docs).
+/// Cost: about `num_hashes · ln(num_hashes)` shapes, each integrated over 200 steps.
+///
+/// ```
+/// // At threshold 0.5 with 128 hashes, weighting misses 19:1, 26 bands of 3 rows win.
+/// assert_eq!(neardup::lsh::shape(0.5, 128, 0.95), (26, 3));
+/// // With equal weights the classic answer, 25 bands of 5 rows.
+/// assert_eq!(neardup::lsh::shape(0.5, 128, 0.5), (25, 5));
+/// ```
+pub fn shape(threshold: f64, num_hashes: usize, false_negative_weight: f64) -> (usize, usize) {
+    const STEPS: usize = 200;
+    let integrate = |from: f64, to: f64, f: &dyn Fn(f64) -> f64| {
+        let h = (to - from) / STEPS as f64;
+        (0..STEPS)
+            .map(|i| f(from + (i as f64 + 0.5) * h))
+            .sum::<f64>()
+            * h
+    };
+    let mut best = (f64::INFINITY, 1, 1);
+    for bands in 1..=num_hashes {
+        for rows in 1..=num_hashes / bands {
+            let p = |s: f64| candidate_probability(s, bands, rows);
+            let false_pos = integrate(0.0, threshold, &p);
+            let false_neg = integrate(threshold, 1.0, &|s| 1.0 - p(s));
+            let cost =
+                (1.0 - false_negative_weight) * false_pos + false_negative_weight * false_neg;
+            if cost < best.0 {
+                best = (cost, bands, rows);
+            }
+        }
+    }
+    (best.1, best.2)
+}
+
+type Table = HashMap<u64, Vec<DocId>, ahash::RandomState>;
+
+/// Band tables: one hash table per band from band key to the documents with that key.
+///
+/// Buckets keep documents in insertion order, and every list this type returns is sorted, so
+/// results do not depend on thread count or hash-map order.
+#[derive(Clone, Debug)]
+pub struct Lsh {
+    rows: usize,
+    tables: Vec<Table>,
+}
+
+impl Lsh {
+    /// Empty tables for `bands` bands of `rows` rows.
+    pub fn new(bands: usize, rows: usize) -> Lsh {
+        // Fixed seeds: ahash's default seeds are random per process.
+        let state = || ahash::RandomState::with_seeds(1, 2, 3, 4);
+        Lsh {
+            rows,
+            tables: (0..bands).map(|_| Table::with_hasher(state())).collect(),
+        }
+    }
+
+    /// Number of bands.
+    pub fn bands(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Rows per band.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The band keys of a signature: xxh3 of each band's `rows` values.
+    ///
+    /// # Panics
+    ///
+    /// If the signature is shorter than `bands · rows` (an [`Index`](crate::Index) always
+    /// builds both from one [`Config`](crate::Config)).
+    pub fn keys(&self, signature: &Signature) -> Vec<u64> {
+        let values = signature.as_slice();
+        assert!(
+            values.len() >= self.bands() * self.rows,
+            "signature of {} values is shorter than {} bands x {} rows",
+            values.len(),
+            self.bands(),
+            self.rows
+        );
+        let mut buf = Vec::with_capacity(4 * self.rows);
+        values
+            .chunks_exact(self.rows)
+            .take(self.bands())
+            .map(|band| {
+                buf.clear();
+                for v in band {
+                    buf.extend_from_slice(&v.to_le_bytes());
+                }
+                xxh3_64(&buf)
+            })
+            .collect()
+    }
+
+    /// Adds documents with their band keys (from [`Lsh::keys`]), in order. The bands are filled
+    /// in parallel, one table per thread, without locks.
+    pub fn insert_batch(&mut self, docs: &[(DocId, Vec<u64>)]) {
+        self.tables
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(band, table)| {
+                for (id, keys) in docs {
+                    table.entry(keys[band]).or_default().push(*id);
+                }
+            });
+    }
+
+    /// The documents that share at least one band key with `keys`, sorted, without repeats.
+    pub fn query(&self, keys: &[u64]) -> Vec<DocId> {
+        let mut found: Vec<DocId> = self
+            .tables
+            .iter()
+            .zip(keys)
+            .filter_map(|(table, key)| table.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Every pair of documents that share a bucket in some band, as `(a, b)` with `a < b`,
+    /// sorted, without repeats. Cost: the sum over buckets of (bucket size)².
+    pub fn candidate_pairs(&self) -> Vec<(DocId, DocId)> {
+        let mut pairs: Vec<(DocId, DocId)> = self
+            .tables
+            .par_iter()
+            .flat_map_iter(|table| {
+                table.values().filter(|ids| ids.len() > 1).flat_map(|ids| {
+                    ids.iter().enumerate().flat_map(move |(i, &a)| {
+                        ids[i + 1..].iter().map(move |&b| (a.min(b), a.max(b)))
+                    })
+                })
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minhash::MinHasher;
+
+    #[test]
+    fn shape_uses_at_most_the_signature() {
+        for &(t, n) in &[(0.3, 64), (0.5, 128), (0.8, 128), (0.9, 256), (1.0, 16)] {
+            let (b, r) = shape(t, n, 0.95);
+            assert!(b * r <= n && b >= 1 && r >= 1, "t={t} n={n}: {b}x{r}");
+            // The curve must rise around the threshold: at t itself a pair is found with
+            // probability at least 0.5 when misses weigh more than false alarms.
+            assert!(
+                candidate_probability(t, b, r) >= 0.5,
+                "t={t} n={n}: {b}x{r}"
+            );
+        }
+    }
+
+    /// The share of pairs of Jaccard `s` that become candidates follows `1 - (1 - s^r)^b`,
+    /// within 4 binomial standard errors of the trial count.
+    #[test]
+    fn empirical_candidate_rate_follows_the_s_curve() {
+        let (bands, rows) = (16, 4);
+        let hasher = MinHasher::new(bands * rows, 99);
+        let trials = 400;
+        let mut next = 0u64;
+        for &s in &[0.2, 0.35, 0.5, 0.65, 0.8] {
+            let mut hits = 0;
+            for _ in 0..trials {
+                // Sets of 300 elements in all; `s` of them shared; fresh elements each trial.
+                let union = 300u64;
+                let shared = (s * union as f64).round() as u64;
+                let base = next;
+                next += union;
+                let a: Vec<u64> = (base..base + shared + (union - shared) / 2)
+                    .map(|x| x.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .collect();
+                let b: Vec<u64> = (base..base + shared)
+                    .chain(base + shared + (union - shared) / 2..base + union)
+                    .map(|x| x.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .collect();
+                let mut lsh = Lsh::new(bands, rows);
+                let ka = lsh.keys(&hasher.signature(&a));
+                let kb = lsh.keys(&hasher.signature(&b));
+                lsh.insert_batch(&[(DocId(0), ka)]);
+                if !lsh.query(&kb).is_empty() {
+                    hits += 1;
+                }
+            }
+            let expected = candidate_probability(s, bands, rows);
+            let rate = hits as f64 / trials as f64;
+            let tolerance = 4.0 * (expected * (1.0 - expected) / trials as f64).sqrt() + 0.01;
+            assert!(
+                (rate - expected).abs() <= tolerance,
+                "s={s}: rate {rate:.3}, expected {expected:.3} ± {tolerance:.3}"
+            );
+        }
+    }
+
+    #[test]
+    fn candidate_pairs_are_sorted_and_unique() {
+        let mut lsh = Lsh::new(2, 1);
+        let sig = |v: [u32; 2]| Signature(v.to_vec());
+        let docs: Vec<(DocId, Vec<u64>)> = [[1, 1], [1, 2], [3, 2], [9, 9]]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (DocId(i as u32), lsh.keys(&sig(*v))))
+            .collect();
+        lsh.insert_batch(&docs);
+        assert_eq!(
+            lsh.candidate_pairs(),
+            [(DocId(0), DocId(1)), (DocId(1), DocId(2))]
+        );
+        assert_eq!(
+            lsh.query(&lsh.keys(&sig([1, 2]))),
+            [DocId(0), DocId(1), DocId(2)]
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! JSON Lines and JSON output. This file is the only one that knows the key names.
+//!
+//! `--format jsonl` writes one object per line: a `pair` record per flagged pair, a `skipped`
+//! record per input not used, and a last `summary` record. Scores are rounded to 4 decimals,
+//! `elapsed_seconds` to 3.
+//!
+//! ```text
+//! {"type":"pair","kind":"near-duplicate","source":"wire/0412.txt","copy":"site/88.txt","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,1208],"copy":[112,1320]}]}
+//! {"type":"pair","kind":"exact-duplicate","a":"business-007.txt","b":"business-253.txt","direction":"unknown","jaccard":1.0,"estimated_jaccard":1.0,"containment":{"a":1.0,"b":1.0},"passages":[{"a":[0,2391],"b":[0,2391]}]}
+//! {"type":"skipped","path":"news/bad.bin","reason":"binary","severity":"warning","message":"news/bad.bin: binary file (NUL byte at byte 12)"}
+//! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"skipped":1,"elapsed_seconds":0.412}
+//! ```
+//!
+//! The two documents of a pair are named by role: `source` and `copy` when the direction is
+//! known, else `a` and `b`; `containment` and each passage use the same role names as keys.
+//! `containment.X` is the share of X's shingles found in the other document; a passage gives
+//! `[start, end)` byte offsets into each original text.
+//!
+//! `--format json` writes one document: `{"pairs":[…],"skipped":[…],"summary":{…}}`, with the
+//! same records.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::report::{Match, Report, Severity, Skipped, Summary};
+
+/// Writes the report as JSON Lines: pairs, then skipped inputs, then the summary.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn write_jsonl(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    for m in &report.matches {
+        line(out, &PairRecord(m))?;
+    }
+    for s in &report.skipped {
+        line(out, &SkippedRecord(s))?;
+    }
+    line(out, &SummaryRecord(report))
+}
+
+/// Writes the report as one JSON document, followed by a newline.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::new(&mut *out);
+    let mut map = ser.serialize_map(Some(3)).map_err(io::Error::from)?;
+    let pairs: Vec<PairRecord<'_>> = report.matches.iter().map(PairRecord).collect();
+    let skipped: Vec<SkippedRecord<'_>> = report.skipped.iter().map(SkippedRecord).collect();
+    map.serialize_entry("pairs", &pairs)?;
+    map.serialize_entry("skipped", &skipped)?;
+    map.serialize_entry("summary", &SummaryRecord(report))?;
+    map.end()?;
+    writeln!(out)
+}
+
+/// One record as a line.
+fn line(out: &mut dyn Write, record: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    writeln!(out)
+}
+
+/// A score rounded to 4 decimals, so output is short and stable.
+fn score(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+struct PairRecord<'a>(&'a Match);
+
+impl Serialize for PairRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let m = self.0;
+        let (ra, rb) = if m.direction.is_known() {
+            ("source", "copy")
+        } else {
+            ("a", "b")
+        };
+        let mut map = ser.serialize_map(Some(9))?;
+        map.serialize_entry("type", "pair")?;
+        map.serialize_entry("kind", m.kind.as_str())?;
+        map.serialize_entry(ra, &m.a)?;
+        map.serialize_entry(rb, &m.b)?;
+        map.serialize_entry("direction", m.direction.as_str())?;
+        map.serialize_entry("jaccard", &score(m.jaccard))?;
+        map.serialize_entry("estimated_jaccard", &score(m.estimated_jaccard))?;
+        let containment = Roles(ra, score(m.containment_a), rb, score(m.containment_b));
+        map.serialize_entry("containment", &containment)?;
+        let passages: Vec<Roles<[usize; 2]>> = m
+            .passages
+            .iter()
+            .map(|p| Roles(ra, [p.a.start, p.a.end], rb, [p.b.start, p.b.end]))
+            .collect();
+        map.serialize_entry("passages", &passages)?;
+        map.end()
+    }
+}
+
+/// Two values keyed by role name: `{"source": x, "copy": y}`.
+struct Roles<T>(&'static str, T, &'static str, T);
+
+impl<T: Serialize> Serialize for Roles<T> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut map = ser.serialize_map(Some(2))?;
+        map.serialize_entry(self.0, &self.1)?;
+        map.serialize_entry(self.2, &self.3)?;
+        map.end()
+    }
+}
+
+struct SkippedRecord<'a>(&'a Skipped);
+
+impl Serialize for SkippedRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let s = self.0;
+        let severity = match s.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let mut map = ser.serialize_map(Some(5))?;
+        map.serialize_entry("type", "skipped")?;
+        map.serialize_entry("path", &s.path)?;
+        map.serialize_entry("reason", s.reason)?;
+        map.serialize_entry("severity", severity)?;
+        map.serialize_entry("message", &s.message)?;
+        map.end()
+    }
+}
+
+struct SummaryRecord<'a>(&'a Report);
+
+impl Serialize for SummaryRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use crate::report::Kind;
+        let r = self.0;
+        let Summary {
+            documents,
+            bytes,
+            skipped,
+            elapsed,
+        } = &r.summary;
+        let mut map = ser.serialize_map(Some(8))?;
+        map.serialize_entry("type", "summary")?;
+        map.serialize_entry("documents", documents)?;
+        map.serialize_entry("bytes", bytes)?;
+        map.serialize_entry("pairs", &r.matches.len())?;
+        map.serialize_entry("exact_duplicates", &r.count(Kind::ExactDuplicate))?;
+        map.serialize_entry("near_duplicates", &r.count(Kind::NearDuplicate))?;
+        map.serialize_entry("skipped", skipped)?;
+        let seconds = (elapsed.as_secs_f64() * 1000.0).round() / 1000.0;
+        map.serialize_entry("elapsed_seconds", &seconds)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::Passage;
+    use crate::document::Span;
+    use crate::report::{Direction, Kind};
+
+    fn sample() -> Report {
+        Report {
+            matches: vec![Match {
+                kind: Kind::NearDuplicate,
+                direction: Direction::Timestamp,
+                a: "s".into(),
+                b: "c".into(),
+                estimated_jaccard: 0.796875,
+                jaccard: 0.8125,
+                containment_a: 0.9,
+                containment_b: 0.886363,
+                passages: vec![Passage {
+                    a: Span::new(0, 12),
+                    b: Span::new(3, 15),
+                }],
+            }],
+            skipped: vec![Skipped {
+                path: "x.bin".into(),
+                reason: "binary",
+                message: "x.bin: binary file (NUL byte at byte 0)".into(),
+                severity: Severity::Warning,
+            }],
+            summary: Summary {
+                documents: 2,
+                bytes: 30,
+                skipped: 1,
+                elapsed: std::time::Duration::from_millis(1234),
+            },
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_have_type_first_and_role_keys() {
+        let mut out = Vec::new();
+        write_jsonl(&mut out, &sample()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let want = concat!(
+            r#"{"type":"pair","kind":"near-duplicate","source":"s","copy":"c","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,12],"copy":[3,15]}]}"#,
+            "\n",
+            r#"{"type":"skipped","path":"x.bin","reason":"binary","severity":"warning","message":"x.bin: binary file (NUL byte at byte 0)"}"#,
+            "\n",
+            r#"{"type":"summary","documents":2,"bytes":30,"pairs":1,"exact_duplicates":0,"near_duplicates":1,"skipped":1,"elapsed_seconds":1.234}"#,
+            "\n",
+        );
+        assert_eq!(text, want);
+    }
+
+    #[test]
+    fn json_document_holds_the_same_records() {
+        let mut out = Vec::new();
+        write_json(&mut out, &sample()).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(doc["pairs"][0]["copy"], "c");
+        assert_eq!(doc["skipped"][0]["reason"], "binary");
+        assert_eq!(doc["summary"]["pairs"], 1);
+    }
+}

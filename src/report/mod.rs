@@ -1,0 +1,188 @@
+//! What a run found: [`Match`]es, [`Skipped`] inputs and a [`Summary`], gathered in a
+//! [`Report`]; [`text`] and [`json`] write it.
+
+pub mod json;
+pub mod text;
+
+use std::time::Duration;
+
+use crate::align::Passage;
+use crate::error::{Error, InputProblem};
+
+/// The kind of reuse a [`Match`] shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// The normalised texts are equal (same words in the same order).
+    ExactDuplicate,
+    /// Exact Jaccard of the shingle sets at or above the threshold.
+    NearDuplicate,
+}
+
+impl Kind {
+    /// The name used in reports: `exact-duplicate`, `near-duplicate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ExactDuplicate => "exact-duplicate",
+            Kind::NearDuplicate => "near-duplicate",
+        }
+    }
+}
+
+/// How the direction of a [`Match`] was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Direction {
+    /// By `published` times: `a` is the earlier document (the source), `b` the copy.
+    Timestamp,
+    /// Not known: `a` and `b` are in index order.
+    Unknown,
+}
+
+impl Direction {
+    /// The name used in reports: `timestamp`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Timestamp => "timestamp",
+            Direction::Unknown => "unknown",
+        }
+    }
+
+    /// Whether `a` is known to be the source and `b` the copy.
+    pub fn is_known(self) -> bool {
+        self != Direction::Unknown
+    }
+}
+
+/// A verified pair of documents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    /// What kind of reuse.
+    pub kind: Kind,
+    /// Whether `a` is known to be the source, and how that was decided.
+    pub direction: Direction,
+    /// Id of the first document (the source, when the direction is known).
+    pub a: String,
+    /// Id of the second document (the copy, when the direction is known).
+    pub b: String,
+    /// Jaccard estimated from the MinHash signatures.
+    pub estimated_jaccard: f64,
+    /// Exact Jaccard of the shingle sets.
+    pub jaccard: f64,
+    /// Share of `a`'s shingles that are also in `b`.
+    pub containment_a: f64,
+    /// Share of `b`'s shingles that are also in `a`.
+    pub containment_b: f64,
+    /// The passages the two share, in the order of `a`.
+    pub passages: Vec<Passage>,
+}
+
+impl Match {
+    /// The same match with `a` and `b` exchanged (scores and passages follow).
+    pub fn swapped(self) -> Match {
+        Match {
+            a: self.b,
+            b: self.a,
+            containment_a: self.containment_b,
+            containment_b: self.containment_a,
+            passages: {
+                let mut p: Vec<Passage> = self
+                    .passages
+                    .into_iter()
+                    .map(|p| Passage { a: p.b, b: p.a })
+                    .collect();
+                p.sort_unstable();
+                p
+            },
+            ..self
+        }
+    }
+
+    /// The same match with another [`Direction`].
+    pub fn with_direction(self, direction: Direction) -> Match {
+        Match { direction, ..self }
+    }
+}
+
+/// How serious a skipped input is for the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// The input was unusable (empty, binary, not UTF-8, too large, a bad record); the run goes on.
+    Warning,
+    /// The input could not be read at all (missing, unreadable); the run goes on but exits 2.
+    Error,
+}
+
+/// An input that was not used, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file (or JSONL stream) concerned, as given or found.
+    pub path: String,
+    /// A stable code for the reason: `missing`, `empty`, `binary`, `not-utf8`, `too-large`,
+    /// `bad-record`, `duplicate-id`, `io`.
+    pub reason: &'static str,
+    /// The whole message, starting with the path.
+    pub message: String,
+    /// Whether it is a warning or an error.
+    pub severity: Severity,
+}
+
+impl Skipped {
+    /// The skip entry for an input or I/O error. A configuration error is not an input's
+    /// problem; it gets the reason `config`.
+    pub fn from_error(err: &Error) -> Skipped {
+        let (reason, severity) = match err {
+            Error::Input { problem, .. } => match problem {
+                InputProblem::Missing => ("missing", Severity::Error),
+                InputProblem::Empty => ("empty", Severity::Warning),
+                InputProblem::Binary { .. } => ("binary", Severity::Warning),
+                InputProblem::NotUtf8 { .. } => ("not-utf8", Severity::Warning),
+                InputProblem::TooLarge { .. } => ("too-large", Severity::Warning),
+                InputProblem::BadRecord { .. } => ("bad-record", Severity::Warning),
+                InputProblem::DuplicateId { .. } => ("duplicate-id", Severity::Warning),
+            },
+            Error::Io { .. } => ("io", Severity::Error),
+            Error::Config { .. } => ("config", Severity::Error),
+        };
+        Skipped {
+            path: err
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            reason,
+            message: err.to_string(),
+            severity,
+        }
+    }
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Documents read and indexed.
+    pub documents: usize,
+    /// Bytes of text in those documents.
+    pub bytes: u64,
+    /// Inputs skipped.
+    pub skipped: usize,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+}
+
+/// Everything a run found, in output order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Flagged pairs.
+    pub matches: Vec<Match>,
+    /// Inputs not used.
+    pub skipped: Vec<Skipped>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// The number of matches of one kind.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.matches.iter().filter(|m| m.kind == kind).count()
+    }
+}
