@@ -170,10 +170,7 @@ mod tests {
                 "a.bin: binary file (NUL byte at byte 3)",
             ),
             (
-                Error::io(
-                    "x",
-                    std::io::Error::new(std::io::ErrorKind::Other, "Permission denied"),
-                ),
+                Error::io("x", std::io::Error::other("Permission denied")),
                 "x: permission denied",
             ),
             (

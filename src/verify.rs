@@ -53,9 +53,12 @@ pub fn scores(a: &[u64], b: &[u64]) -> Scores {
 mod tests {
     use super::*;
 
+    /// (a, b, (jaccard, containment of a, containment of b)).
+    type Case = (&'static [u64], &'static [u64], (f64, f64, f64));
+
     #[test]
     fn scores_table() {
-        let cases: &[(&[u64], &[u64], (f64, f64, f64))] = &[
+        let cases: &[Case] = &[
             (&[], &[], (0.0, 0.0, 0.0)),
             (&[1], &[], (0.0, 0.0, 0.0)),
             (&[1, 2], &[1, 2], (1.0, 1.0, 1.0)),

@@ -1,0 +1,270 @@
+//! The library API: properties, determinism, and quality on the bundled and shared corpora.
+
+use std::collections::{BTreeSet, HashMap};
+
+use neardup::report::json;
+use neardup::{Config, Document, Index, Kind, Report, normalize, shingle, verify};
+
+use crate::util::{self, Rng};
+
+/// `(a, b, kind)` of every match, with `a < b` by id, as a set.
+fn pair_set(matches: &[neardup::Match]) -> BTreeSet<(String, String, Kind)> {
+    matches
+        .iter()
+        .map(|m| {
+            let (a, b) = if m.a < m.b {
+                (&m.a, &m.b)
+            } else {
+                (&m.b, &m.a)
+            };
+            (a.clone(), b.clone(), m.kind)
+        })
+        .collect()
+}
+
+fn indexed(docs: Vec<Document>) -> Index {
+    let mut index = Index::new(Config::default()).unwrap();
+    index.insert_batch(docs).unwrap();
+    index
+}
+
+/// The sorted shingle set of a text under the default config.
+fn shingle_set(text: &str) -> Vec<u64> {
+    let k = Config::default().shingle_size;
+    shingle::set(&shingle::hashes(&normalize::tokens(text), k))
+}
+
+/// Every pair with exact Jaccard >= `threshold`, by brute force over an inverted index of
+/// shingles: independent of MinHash and LSH.
+fn exact_pairs(docs: &[Document], threshold: f64) -> BTreeSet<(String, String)> {
+    let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingle_set(&d.text)).collect();
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        for &h in set {
+            postings.entry(h).or_default().push(i);
+        }
+    }
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+    for list in postings.values() {
+        for (x, &i) in list.iter().enumerate() {
+            for &j in &list[x + 1..] {
+                *shared.entry((i, j)).or_default() += 1;
+            }
+        }
+    }
+    shared
+        .into_iter()
+        .filter(|&((i, j), n)| n as f64 / (sets[i].len() + sets[j].len() - n) as f64 >= threshold)
+        .map(|((i, j), _)| {
+            let (a, b) = (docs[i].id.clone(), docs[j].id.clone());
+            if a < b { (a, b) } else { (b, a) }
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_have_no_near_duplicate() {
+    let seeds = util::seeds();
+    let index = indexed(seeds.clone());
+    let found = index.duplicates();
+    assert!(found.is_empty(), "{found:#?}");
+
+    // The one labelled pair is a rewrite that whole-document Jaccard cannot see: it shares a
+    // few percent of its 5-grams, far below the threshold.
+    let truth = std::fs::read_to_string(util::corpus_dir().join("truth.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = truth
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [[
+            "seeds/000_080705039001ce5b.txt",
+            "seeds/001_a7725bf3c94c141c.txt",
+            "rewrite"
+        ]]
+    );
+    let text = |id: &str| &seeds.iter().find(|d| d.id == id).unwrap().text;
+    let s = verify::scores(
+        &shingle_set(text(rows[0][0])),
+        &shingle_set(text(rows[0][1])),
+    );
+    assert!(s.jaccard < 0.05, "jaccard {}", s.jaccard);
+}
+
+#[test]
+fn synthetic_corpus_finds_exactly_the_pairs_at_or_above_the_threshold() {
+    let docs = util::synthetic_corpus(1, 120);
+    let want = exact_pairs(&docs, Config::default().threshold);
+    let found = indexed(docs).duplicates();
+    let got: BTreeSet<(String, String)> = pair_set(&found)
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    // 2% of words edited keeps Jaccard near 0.8; 15% brings it near 0.3: the light copies must
+    // all be there and the heavy ones must not.
+    assert!(
+        want.iter()
+            .any(|(a, b)| a.starts_with("light") || b.starts_with("light"))
+    );
+    assert!(
+        !want
+            .iter()
+            .any(|(a, b)| a.starts_with("heavy") || b.starts_with("heavy"))
+    );
+    eqnice!(format!("{want:#?}"), format!("{got:#?}"));
+    for m in &found {
+        let is_copy = m.a.starts_with("copy") || m.b.starts_with("copy");
+        assert_eq!(m.kind == Kind::ExactDuplicate, is_copy, "{m:?}");
+    }
+}
+
+#[test]
+fn same_output_on_one_thread_or_many() {
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut docs = util::synthetic_corpus(2, 200);
+            docs.extend(util::seeds());
+            let report = Report {
+                matches: indexed(docs).duplicates(),
+                ..Report::default()
+            };
+            let mut out = Vec::new();
+            json::write_jsonl(&mut out, &report).unwrap();
+            String::from_utf8(out).unwrap()
+        })
+    };
+    let one = render(1);
+    assert!(one.lines().count() > 50, "the corpus must give many pairs");
+    eqnice!(one, render(4));
+}
+
+#[test]
+fn insertion_order_leaves_the_duplicate_set_unchanged() {
+    let docs = util::synthetic_corpus(3, 60);
+    let want = pair_set(&indexed(docs.clone()).duplicates());
+    assert!(!want.is_empty());
+    for seed in 0..20 {
+        let mut shuffled = docs.clone();
+        Rng::new(seed).shuffle(&mut shuffled);
+        assert_eq!(
+            pair_set(&indexed(shuffled).duplicates()),
+            want,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn query_agrees_with_the_all_pairs_scan() {
+    let docs = util::synthetic_corpus(4, 80);
+    let index = indexed(docs.clone());
+    let all = pair_set(&index.duplicates());
+    let mut from_queries = BTreeSet::new();
+    for doc in &docs {
+        for m in index.query(doc).unwrap() {
+            // The probe finds itself as an exact duplicate; that is not a pair.
+            if m.a != m.b {
+                let (a, b) = if m.a < m.b { (m.a, m.b) } else { (m.b, m.a) };
+                from_queries.insert((a, b, m.kind));
+            }
+        }
+    }
+    assert_eq!(from_queries, all);
+}
+
+#[test]
+fn jaccard_is_symmetric_and_within_bounds() {
+    for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let mut set = |n: usize| {
+            let mut s: Vec<u64> = (0..n).map(|_| rng.below(300) as u64).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        };
+        let (a, b) = (set(100), set(150));
+        let (x, y) = (verify::scores(&a, &b), verify::scores(&b, &a));
+        assert_eq!(x.jaccard, y.jaccard, "seed {seed}");
+        assert_eq!(
+            (x.containment_a, x.containment_b),
+            (y.containment_b, y.containment_a)
+        );
+        assert!(
+            x.jaccard <= x.containment_a.min(x.containment_b),
+            "seed {seed}"
+        );
+        assert!((0.0..=1.0).contains(&x.jaccard));
+    }
+}
+
+/// The shared corpora folder, as found by `build.rs`.
+#[cfg(shared_data)]
+fn shared_data() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("NEARDUP_DATA_DIR"))
+}
+
+/// Without the shared corpora the tests that call this are ignored; run anyway, they fail.
+#[cfg(not(shared_data))]
+fn shared_data() -> std::path::PathBuf {
+    panic!("../shared/data was not found when the tests were built; set NEARDUP_DATA and rebuild")
+}
+
+/// On the BBC News set (2,225 articles): every labelled pair is an exact duplicate, and LSH
+/// recall against the brute-force set of pairs with exact Jaccard >= the threshold is at
+/// least 0.99; every reported pair really is at or above it (precision 1).
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn bbc_exact_duplicates_and_lsh_recall() {
+    let dir = shared_data().join("bbc-news");
+    let batch = neardup::input::read_all(
+        &[dir.join("docs")],
+        &[],
+        &neardup::input::Options::default(),
+        &|| {},
+    );
+    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
+    assert_eq!(batch.documents.len(), 2225);
+    let docs = batch.documents;
+    let found = indexed(docs.clone()).duplicates();
+    let kinds: HashMap<(String, String), Kind> = pair_set(&found)
+        .into_iter()
+        .map(|(a, b, k)| ((a, b), k))
+        .collect();
+
+    let labels = std::fs::read_to_string(dir.join("pairs.tsv")).unwrap();
+    let mut labelled = 0;
+    for line in labels.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (a, b) = (format!("{}.txt", cols[0]), format!("{}.txt", cols[1]));
+        let key = if a < b { (a, b) } else { (b, a) };
+        assert_eq!(kinds.get(&key), Some(&Kind::ExactDuplicate), "{key:?}");
+        labelled += 1;
+    }
+    assert_eq!(labelled, 100);
+
+    let truth = exact_pairs(&docs, Config::default().threshold);
+    let reported: BTreeSet<(String, String)> = kinds.keys().cloned().collect();
+    let hits = truth.intersection(&reported).count();
+    let recall = hits as f64 / truth.len() as f64;
+    println!(
+        "bbc: {} pairs with exact Jaccard >= threshold, {} reported, recall {recall:.4}",
+        truth.len(),
+        reported.len()
+    );
+    assert!(
+        recall >= 0.99,
+        "recall {recall}: missed {:?}",
+        truth.difference(&reported)
+    );
+    let false_alarms: Vec<_> = reported.difference(&truth).collect();
+    assert!(false_alarms.is_empty(), "below threshold: {false_alarms:?}");
+}

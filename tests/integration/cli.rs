@@ -1,0 +1,355 @@
+//! The `neardup` binary, run as a user would, in fresh temporary folders.
+
+use serde_json::Value;
+
+use crate::util::{self, Scratch, mask_elapsed, neardup, neardup_in};
+
+/// An article and a lightly edited copy of it (one word changed), plus an unrelated one.
+const ORIGINAL: &str = "The city council voted on Tuesday to approve a new budget that raises \
+spending on schools and roads while cutting the parks department by a tenth, after a debate \
+that ran late into the night and drew hundreds of residents to the hall.\n";
+const OTHER: &str = "A storm closed the coast road for a week and left thousands of homes \
+without power, the regional utility said on Friday, warning that repairs could take longer.\n";
+
+fn edited() -> String {
+    ORIGINAL.replace("Tuesday", "Monday")
+}
+
+/// A folder with two near-duplicates and an unrelated article.
+fn good_folder(scratch: &Scratch) {
+    scratch
+        .write("good/original.txt", ORIGINAL)
+        .write("good/edited.txt", edited())
+        .write("good/other.txt", OTHER);
+}
+
+#[test]
+fn seeds_flag_nothing_and_say_which_files_were_not_read() {
+    let out = neardup(util::corpus_dir().parent().unwrap(), &["scan", "corpus"]);
+    eqnice!(
+        "5 documents read (0.02 MB): 0 pairs flagged (0 exact-duplicate, 0 near-duplicate), 0 skipped, T s\n",
+        mask_elapsed(&out.stdout)
+    );
+    eqnice!(
+        "neardup: note: 2 files not read because of their extension or type, e.g. corpus/README.md (see --ext)\n",
+        out.stderr
+    );
+    assert_eq!(out.code, 0);
+}
+
+/// Checks one JSONL record against the schema the README documents.
+fn check_record(record: &Value) {
+    let obj = record.as_object().expect("each line is an object");
+    let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    let is_number = |k: &str| obj[k].as_f64().is_some_and(|x| (0.0..=1.0).contains(&x));
+    match obj["type"].as_str().expect("type is a string") {
+        "pair" => {
+            let known = obj["direction"] != "unknown";
+            let (ra, rb) = if known {
+                ("source", "copy")
+            } else {
+                ("a", "b")
+            };
+            let want = [
+                "type",
+                "kind",
+                ra,
+                rb,
+                "direction",
+                "jaccard",
+                "estimated_jaccard",
+                "containment",
+                "passages",
+            ];
+            let mut sorted_want = want.to_vec();
+            sorted_want.sort_unstable();
+            assert_eq!(keys, sorted_want, "{record}");
+            assert!(["exact-duplicate", "near-duplicate"].contains(&obj["kind"].as_str().unwrap()));
+            assert!(["timestamp", "unknown"].contains(&obj["direction"].as_str().unwrap()));
+            assert!(obj[ra].is_string() && obj[rb].is_string());
+            assert!(is_number("jaccard") && is_number("estimated_jaccard"));
+            let c = obj["containment"].as_object().unwrap();
+            assert!(c[ra].is_f64() && c[rb].is_f64() && c.len() == 2, "{record}");
+            for p in obj["passages"].as_array().unwrap() {
+                for role in [ra, rb] {
+                    let span = p[role].as_array().unwrap();
+                    let (s, e) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+                    assert!(s < e, "{record}");
+                }
+            }
+        }
+        "skipped" => {
+            let mut want = ["type", "path", "reason", "severity", "message"];
+            want.sort_unstable();
+            assert_eq!(keys, want, "{record}");
+            assert!(["warning", "error"].contains(&obj["severity"].as_str().unwrap()));
+        }
+        "summary" => {
+            let mut want = [
+                "type",
+                "documents",
+                "bytes",
+                "pairs",
+                "exact_duplicates",
+                "near_duplicates",
+                "skipped",
+                "elapsed_seconds",
+            ];
+            want.sort_unstable();
+            assert_eq!(keys, want, "{record}");
+            for k in want.iter().filter(|&&k| k != "type") {
+                assert!(obj[*k].is_number(), "{k} in {record}");
+            }
+        }
+        other => panic!("unknown record type {other}"),
+    }
+}
+
+/// Parses JSONL output, checks every record, and that the summary comes last, once.
+fn records(stdout: &str) -> Vec<Value> {
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    records.iter().for_each(check_record);
+    let summaries: Vec<usize> = (0..records.len())
+        .filter(|&i| records[i]["type"] == "summary")
+        .collect();
+    assert_eq!(summaries, [records.len() - 1], "one summary, last");
+    records
+}
+
+#[test]
+fn seeds_jsonl_validates_against_the_readme_schema() {
+    let out = neardup(&util::corpus_dir(), &["scan", "seeds", "--format", "jsonl"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let records = records(&out.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["documents"], 5);
+    assert_eq!(records[0]["bytes"], 23908);
+}
+
+#[test]
+fn a_flagged_pair_is_shown_with_its_passages_and_exits_1() {
+    let scratch = Scratch::new();
+    good_folder(&scratch);
+    let out = neardup(scratch.path(), &["scan", "good"]);
+    // 43 words, so 39 shingles each; the 5 that hold "Monday"/"Tuesday" differ: Jaccard
+    // 34 / 44 = 0.7727, containment 34 / 39 = 0.8718. One passage before the word, one after.
+    eqnice!(
+        "\
+near-duplicate: a = edited.txt, b = original.txt (direction unknown)
+  jaccard 0.7727 (estimated 0.7344); containment: a 0.8718, b 0.8718
+  2 shared passages (byte offsets [start, end)):
+    a [0, 25) = b [0, 25): \"The city council voted on\"
+    a [33, 232) = b [34, 233): \"to approve a new budget that raises spending on … of residents to the hall\"
+
+3 documents read (0.00 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate), 0 skipped, T s
+",
+        mask_elapsed(&out.stdout)
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 1);
+    // The offsets point at the words they claim, in each original.
+    assert_eq!(&ORIGINAL[0..25], "The city council voted on");
+    assert_eq!(&edited()[33..232], &ORIGINAL[34..233]);
+    assert!(ORIGINAL[34..233].ends_with("to the hall"));
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_warning_and_the_rest_still_runs() {
+    let scratch = Scratch::new();
+    good_folder(&scratch);
+    scratch
+        .write("good/a-empty.txt", "")
+        .write("good/b-blank.txt", "  \n\t\n")
+        .write("good/c-binary.txt", b"GIF89a\x00\x01\x02 some text")
+        .write("good/d-latin1.txt", b"Caf\xe9 society returns")
+        .write("good/e-huge.txt", "word ".repeat(1000));
+    let out = neardup(
+        scratch.path(),
+        &[
+            "scan",
+            "good",
+            "--max-file-bytes",
+            "4000",
+            "--format",
+            "jsonl",
+        ],
+    );
+    eqnice!(
+        "\
+neardup: warning: good/a-empty.txt: empty (no text)
+neardup: warning: good/b-blank.txt: empty (no text)
+neardup: warning: good/c-binary.txt: binary file (NUL byte at byte 6)
+neardup: warning: good/d-latin1.txt: not valid UTF-8 at byte 3
+neardup: warning: good/e-huge.txt: too large (5000 bytes; the limit is 4000 bytes, see --max-file-bytes)
+",
+        out.stderr
+    );
+    let records = records(&out.stdout);
+    let reasons: Vec<&str> = records
+        .iter()
+        .filter(|r| r["type"] == "skipped")
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["empty", "empty", "binary", "not-utf8", "too-large"]
+    );
+    let summary = records.last().unwrap();
+    assert_eq!(
+        (summary["documents"].as_u64(), summary["skipped"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert_eq!(summary["pairs"], 1);
+    // Skips are warnings: the exit code is that of the finished run (1: something flagged).
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn a_missing_path_is_an_error_but_the_other_inputs_still_run() {
+    let scratch = Scratch::new();
+    good_folder(&scratch);
+    let out = neardup(
+        scratch.path(),
+        &["scan", "nowhere.txt", "good", "--format", "jsonl"],
+    );
+    eqnice!(
+        "neardup: error: nowhere.txt: no such file or directory\n",
+        out.stderr
+    );
+    let records = records(&out.stdout);
+    assert_eq!(records[0]["type"], "pair");
+    assert_eq!(records[1]["reason"], "missing");
+    assert_eq!(records[1]["severity"], "error");
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn nothing_readable_is_an_error() {
+    let scratch = Scratch::new();
+    scratch.write("empty.txt", "");
+    let out = neardup(scratch.path(), &["scan", "empty.txt"]);
+    eqnice!(
+        "neardup: warning: empty.txt: empty (no text)\nneardup: error: no document could be read\n",
+        out.stderr
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let scratch = Scratch::new();
+    let cases: &[&[&str]] = &[
+        &[],
+        &["scan"],
+        &["scan", ".", "--threshold", "2"],
+        &["scan", "--bogus"],
+    ];
+    for args in cases {
+        let out = neardup(scratch.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    let out = neardup(scratch.path(), &["scan", ".", "--threshold", "2"]);
+    eqnice!(
+        "neardup: error: invalid threshold: must be a Jaccard in (0, 1], got 2\n",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = neardup(&util::corpus_dir(), &["scan", "--help"]);
+    assert_eq!(out.code, 0);
+    for line in [
+        "0  the run finished and flagged nothing",
+        "1  the run finished and flagged at least one pair",
+        "2  an error",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "{line:?} missing from:\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn jsonl_input_reports_bad_lines_and_orders_by_publication() {
+    let line = |id: &str, text: &str, published: &str| {
+        serde_json::json!({"id": id, "text": text, "published": published, "outlet": "x"})
+            .to_string()
+    };
+    let feed = [
+        line("late", &edited(), "2024-05-02T08:00:00+02:00"),
+        "{\"id\": \"broken\", \"text\": ".to_string(),
+        line("early", ORIGINAL, "2024-05-01T12:00:00Z"),
+        line("weather", OTHER, "2024-05-01T12:00:00Z"),
+    ]
+    .join("\n");
+    let scratch = Scratch::new();
+    let out = neardup_in(
+        scratch.path(),
+        &["scan", "--jsonl", "-", "--format", "jsonl"],
+        2,
+        feed.as_bytes(),
+    );
+    eqnice!(
+        "neardup: warning: <stdin>: line 2: not a valid record: EOF while parsing a value at column 25\n",
+        out.stderr
+    );
+    let records = records(&out.stdout);
+    let pair = &records[0];
+    assert_eq!(
+        (pair["source"].as_str(), pair["copy"].as_str()),
+        (Some("early"), Some("late"))
+    );
+    assert_eq!(pair["direction"], "timestamp");
+    assert_eq!(records[1]["path"], "<stdin>");
+    assert_eq!(records.last().unwrap()["documents"], 3);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn json_format_is_one_document_with_the_same_records() {
+    let scratch = Scratch::new();
+    good_folder(&scratch);
+    let jsonl = neardup(scratch.path(), &["scan", "good", "--format", "jsonl"]);
+    let json = neardup(scratch.path(), &["scan", "good", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let lines = records(&jsonl.stdout);
+    assert_eq!(doc["pairs"][0], lines[0]);
+    assert_eq!(doc["skipped"], Value::Array(vec![]));
+    assert_eq!(doc["summary"]["documents"], lines[1]["documents"]);
+    assert_eq!(json.code, 1);
+}
+
+#[test]
+fn output_is_byte_identical_on_one_thread_or_many() {
+    let scratch = Scratch::new();
+    for doc in util::synthetic_corpus(5, 150) {
+        scratch.write(&format!("docs/{}.txt", doc.id), doc.text);
+    }
+    for format in ["jsonl", "text"] {
+        let one = neardup_in(
+            scratch.path(),
+            &["scan", "docs", "--format", format],
+            1,
+            b"",
+        );
+        let many = neardup_in(
+            scratch.path(),
+            &["scan", "docs", "--format", format],
+            4,
+            b"",
+        );
+        assert_eq!(one.code, 1);
+        assert!(
+            one.stdout.lines().count() > 50,
+            "{format}: too few pairs to compare"
+        );
+        eqnice!(mask_elapsed(&one.stdout), mask_elapsed(&many.stdout));
+    }
+}
