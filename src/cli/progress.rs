@@ -5,46 +5,51 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A progress line that draws nothing when it is not wanted.
+/// Makes one progress bar per stage of a run, or hidden ones when progress is not wanted.
 pub struct Progress {
-    bar: ProgressBar,
+    visible: bool,
 }
 
 impl Progress {
-    /// A hidden bar if `quiet` or stderr is not a terminal, else a live one.
+    /// Visible only if not `quiet` and stderr is a terminal.
     pub fn new(quiet: bool) -> Progress {
-        let bar = if quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        };
-        Progress { bar }
+        Progress {
+            visible: !quiet && std::io::stderr().is_terminal(),
+        }
     }
 
-    /// Starts a stage: a bar if the total is known, else a counter.
-    pub fn stage(&self, what: &'static str, total: Option<u64>) {
-        let template = match total {
-            Some(_) => "{spinner} {prefix:<10} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
-            None => "{spinner} {prefix:<10} {pos} ({per_sec})",
-        };
+    /// A bar for a stage of `total` items.
+    pub fn bar(&self, what: &'static str, total: u64) -> ProgressBar {
+        self.make(
+            what,
+            Some(total),
+            "{spinner} {prefix:<10} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
+        )
+    }
+
+    /// A counter for a stage whose total is not known in advance.
+    pub fn counter(&self, what: &'static str) -> ProgressBar {
+        self.make(what, None, "{spinner} {prefix:<10} {human_pos} ({per_sec})")
+    }
+
+    /// A spinner with the elapsed time, for a stage that reports no steps.
+    pub fn spinner(&self, what: &'static str) -> ProgressBar {
+        self.make(what, None, "{spinner} {prefix:<10} {elapsed}")
+    }
+
+    /// The caller advances the bar (from any thread) and calls `finish_and_clear` at the end
+    /// of the stage.
+    fn make(&self, what: &'static str, total: Option<u64>, template: &str) -> ProgressBar {
+        if !self.visible {
+            return ProgressBar::hidden();
+        }
         let style = ProgressStyle::with_template(template)
             .expect("progress template is valid")
             .progress_chars("=> ");
-        self.bar.set_style(style);
-        self.bar.set_prefix(what);
-        self.bar.set_length(total.unwrap_or(0));
-        self.bar.set_position(0);
-    }
-
-    /// Counts `n` more items done.
-    pub fn advance(&self, n: u64) {
-        self.bar.inc(n);
-    }
-
-    /// Removes the bar from the terminal.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_prefix(what);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
     }
 }

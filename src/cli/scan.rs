@@ -30,13 +30,13 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
     }
 
     let progress = Progress::new(args.quiet);
-    progress.stage("reading", None);
+    let bar = progress.counter("reading");
     let options = Options {
         max_file_bytes: config.max_file_bytes,
         extensions: args.extensions.clone(),
     };
-    let batch = input::read_all(&args.paths, &args.jsonl, &options, &|| progress.advance(1));
-    progress.finish();
+    let batch = input::read_all(&args.paths, &args.jsonl, &options, &|| bar.inc(1));
+    bar.finish_and_clear();
     let skipped: Vec<Skipped> = batch.skipped.iter().map(Skipped::from_error).collect();
     for skip in &skipped {
         match skip.severity {
@@ -57,18 +57,19 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
     let documents = batch.documents.len();
     let bytes = batch.documents.iter().map(|d| d.text.len() as u64).sum();
     let mut index = Index::new(config).map_err(|e| e.to_string())?;
-    progress.stage("indexing", Some(documents as u64));
+    let bar = progress.bar("indexing", documents as u64);
     let mut docs = batch.documents;
     while !docs.is_empty() {
         let rest = docs.split_off(docs.len().min(CHUNK));
         let n = docs.len() as u64;
         index.insert_batch(docs).map_err(|e| e.to_string())?;
-        progress.advance(n);
+        bar.inc(n);
         docs = rest;
     }
-    progress.stage("verifying", None);
+    bar.finish_and_clear();
+    let bar = progress.spinner("verifying");
     let matches = index.duplicates();
-    progress.finish();
+    bar.finish_and_clear();
 
     let fatal = skipped.iter().any(|s| s.severity == Severity::Error);
     let report = Report {
