@@ -27,13 +27,17 @@ pub struct Shingled<'a> {
     pub shingles: &'a [u64],
 }
 
-/// One shared passage: the same words in both documents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One shared passage: the same words, or for a rewrite the same sentence reworded, in both
+/// documents.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Passage {
     /// Byte span in the first document's original text.
     pub a: Span,
     /// Byte span in the second document's original text.
     pub b: Span,
+    /// How alike the two spans are: 1 for the same words (near-duplicates), the passage
+    /// similarity for a rewrite (see [`rewrite::similarity`](crate::rewrite::similarity)).
+    pub similarity: f64,
 }
 
 /// The shared passages of `a` and `b` (shingles of `k` words), in the order of `a`.
@@ -104,9 +108,10 @@ pub fn passages(a: Shingled<'_>, b: Shingled<'_>, k: usize) -> Vec<Passage> {
         chosen.push(Passage {
             a: byte_span(a.tokens, ra),
             b: byte_span(b.tokens, rb),
+            similarity: 1.0,
         });
     }
-    chosen.sort_unstable();
+    chosen.sort_by_key(|p| (p.a, p.b));
     chosen
 }
 

@@ -22,6 +22,9 @@ use crate::error::{Error, Result};
 ///   Jaccard.
 /// * **128 hashes**, the common MinHash size: enough for a standard error of at most 0.044 on the
 ///   estimated Jaccard and for a banding with a sharp threshold.
+/// * **Rewrites**: `passage_threshold = 0.35`, `rewrite_coverage = 0.15` and
+///   `rewrite_min_passages = 2` were chosen on the Clough–Stevenson and MSRP sets; see
+///   [`rewrite`](crate::rewrite) for the measurements behind them.
 /// * **`false_negative_weight = 0.95`**: bands and rows minimise a weighted sum of false-positive
 ///   and false-negative probability mass (see [`lsh::shape`](crate::lsh::shape)). Every candidate
 ///   is verified exactly, so a false positive costs only a little time while a false negative
@@ -52,6 +55,19 @@ pub struct Config {
     pub false_negative_weight: f64,
     /// Largest input read, in bytes; a larger file or JSONL text is skipped. Default 10 MiB.
     pub max_file_bytes: u64,
+    /// Smallest IDF-weighted Jaccard (0..=1) of two passages that are aligned as a rewrite of
+    /// one another. Default 0.35.
+    pub passage_threshold: f64,
+    /// Smallest coverage (0..=1) of the more covered document for a rewrite. Default 0.15.
+    pub rewrite_coverage: f64,
+    /// Smallest number of aligned passages for a rewrite. Default 2.
+    pub rewrite_min_passages: usize,
+    /// A passage found (with the same content words) in at least this many documents is
+    /// boilerplate and never counts as copying. Default 10.
+    pub boilerplate_min_docs: u32,
+    /// Smallest difference in coverage (0..=1) between two documents for the more covered one
+    /// to be called the copy, when no timestamps decide. Default 0.1.
+    pub direction_margin: f64,
 }
 
 /// Version of the normalisation rules: anything that changes tokens or their hashes bumps it,
@@ -67,6 +83,11 @@ impl Default for Config {
             threshold: 0.5,
             false_negative_weight: 0.95,
             max_file_bytes: 10 * 1024 * 1024,
+            passage_threshold: 0.35,
+            rewrite_coverage: 0.15,
+            rewrite_min_passages: 2,
+            boilerplate_min_docs: 10,
+            direction_margin: 0.1,
         }
     }
 }
@@ -108,6 +129,36 @@ impl Config {
         self
     }
 
+    /// Sets [`Config::passage_threshold`] (IDF-weighted Jaccard in (0, 1]; default 0.35).
+    pub fn passage_threshold(mut self, similarity: f64) -> Config {
+        self.passage_threshold = similarity;
+        self
+    }
+
+    /// Sets [`Config::rewrite_coverage`] (share in (0, 1]; default 0.15).
+    pub fn rewrite_coverage(mut self, share: f64) -> Config {
+        self.rewrite_coverage = share;
+        self
+    }
+
+    /// Sets [`Config::rewrite_min_passages`] (passages, at least 1; default 2).
+    pub fn rewrite_min_passages(mut self, passages: usize) -> Config {
+        self.rewrite_min_passages = passages;
+        self
+    }
+
+    /// Sets [`Config::boilerplate_min_docs`] (documents, at least 2; default 10).
+    pub fn boilerplate_min_docs(mut self, docs: u32) -> Config {
+        self.boilerplate_min_docs = docs;
+        self
+    }
+
+    /// Sets [`Config::direction_margin`] (coverage difference in [0, 1]; default 0.1).
+    pub fn direction_margin(mut self, margin: f64) -> Config {
+        self.direction_margin = margin;
+        self
+    }
+
     /// Checks every field against its allowed range.
     ///
     /// # Errors
@@ -141,6 +192,29 @@ impl Config {
         }
         if self.max_file_bytes == 0 {
             return bad("max_file_bytes", "must be at least 1 byte".into());
+        }
+        let unit = |x: f64| x > 0.0 && x <= 1.0;
+        if !unit(self.passage_threshold) {
+            let got = self.passage_threshold;
+            return bad("passage_threshold", format!("must be in (0, 1], got {got}"));
+        }
+        if !unit(self.rewrite_coverage) {
+            let got = self.rewrite_coverage;
+            return bad("rewrite_coverage", format!("must be in (0, 1], got {got}"));
+        }
+        if self.rewrite_min_passages == 0 {
+            return bad("rewrite_min_passages", "must be at least 1".into());
+        }
+        if self.boilerplate_min_docs < 2 {
+            let got = self.boilerplate_min_docs;
+            return bad(
+                "boilerplate_min_docs",
+                format!("must be at least 2, got {got}"),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.direction_margin) {
+            let got = self.direction_margin;
+            return bad("direction_margin", format!("must be in [0, 1], got {got}"));
         }
         Ok(())
     }

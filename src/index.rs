@@ -1,6 +1,6 @@
 //! [`Index`]: documents, their signatures and band tables, and the queries over them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -11,9 +11,28 @@ use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::minhash::{MinHasher, Signature};
 use crate::normalize;
+use crate::passage::{self, Passage as Sentence};
 use crate::report::{Direction, Kind, Match};
+use crate::rewrite::{self, Stats};
 use crate::shingle;
 use crate::verify;
+
+/// Bands and rows of the passage tables: 32 bands of 3 rows over the content words of each
+/// sentence, so two sentences whose content-word Jaccard is 0.3 become candidates with
+/// probability 0.58, at 0.4 with 0.88, at 0.1 (a shared topic word) with only 0.03. The
+/// alignment of a candidate pair then compares every sentence with every other, so a rewrite
+/// needs only one of its sentences to collide.
+const PASSAGE_BANDS: usize = 32;
+const PASSAGE_ROWS: usize = 3;
+/// A document pair is a rewrite candidate when its passages collide in at least this many
+/// (band, passage pair) combinations. A rewrite aligns at least two passages, and a passage
+/// pair at Jaccard 0.4 collides in 2 of the 32 bands on average, so real rewrites collide
+/// many times, while two documents that merely share a topic seldom collide twice.
+const MIN_PASSAGE_HITS: usize = 2;
+/// Passage buckets with more entries than this are skipped (boilerplate, stock phrases).
+const PASSAGE_MAX_BUCKET: usize = 100;
+/// Seed offset of the passage MinHash functions, so they differ from the document ones.
+const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
 
 /// What the index keeps of one document to verify candidates without re-reading it.
 #[derive(Clone, Debug)]
@@ -23,6 +42,8 @@ struct Profile {
     signature: Signature,
     /// Hash of the whole normalised token sequence (exact duplicates).
     text_hash: u64,
+    /// Sentences with their terms (rewrites).
+    passages: Vec<Sentence>,
 }
 
 impl Profile {
@@ -32,13 +53,14 @@ impl Profile {
     }
 }
 
-/// A set of documents, searchable for near-duplicates and exact duplicates.
+/// A set of documents, searchable for exact duplicates, near-duplicates and rewrites.
 ///
-/// The index owns the hasher and band tables its [`Config`] builds, so a signature can never
+/// The index owns the hashers and band tables its [`Config`] builds, so a signature can never
 /// meet band tables made with other parameters. Each document is normalised, shingled and
-/// signed on insertion; a candidate pair from the band tables (or from equal normalised
-/// texts) is verified with exact Jaccard on the shingle sets, and an accepted pair gets its
-/// shared passages.
+/// signed on insertion, and its sentences are signed into passage tables. A candidate pair
+/// from the document tables (or from equal normalised texts) is verified with exact Jaccard
+/// on the shingle sets; a candidate from the passage tables is verified by aligning the two
+/// documents' sentences (see [`rewrite`]). An accepted pair gets its shared passages.
 ///
 /// # Example
 ///
@@ -67,6 +89,9 @@ pub struct Index {
     config: Config,
     hasher: MinHasher,
     lsh: Lsh,
+    passage_hasher: MinHasher,
+    passage_lsh: Lsh,
+    stats: Stats,
     docs: Vec<Document>,
     profiles: Vec<Profile>,
     ids: HashMap<String, DocId>,
@@ -89,6 +114,12 @@ impl Index {
         Ok(Index {
             hasher: MinHasher::new(config.num_hashes, config.seed),
             lsh: Lsh::new(bands, rows),
+            passage_hasher: MinHasher::new(
+                PASSAGE_BANDS * PASSAGE_ROWS,
+                config.seed ^ PASSAGE_SEED,
+            ),
+            passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
+            stats: Stats::new(),
             config,
             docs: Vec::new(),
             profiles: Vec::new(),
@@ -157,35 +188,42 @@ impl Index {
             u32::try_from(last).is_ok(),
             "an index holds at most u32::MAX documents"
         );
-        let analysed: Vec<(Profile, Vec<u64>)> = docs
+        type Analysed = (Profile, Vec<u64>, Vec<Vec<u64>>);
+        let analysed: Vec<Analysed> = docs
             .par_iter()
             .map(|d| {
                 let profile = self.profile(&d.text);
                 let keys = self.lsh.keys(&profile.signature);
-                (profile, keys)
+                let passage_keys = self.passage_keys(&profile.passages);
+                (profile, keys, passage_keys)
             })
             .collect();
         let mut ids = Vec::with_capacity(docs.len());
         let mut band_rows = Vec::with_capacity(docs.len());
-        for (offset, (doc, (profile, keys))) in docs.iter().zip(analysed).enumerate() {
+        let mut passage_rows = Vec::new();
+        for (offset, (doc, (profile, keys, passage_keys))) in docs.iter().zip(analysed).enumerate()
+        {
             let id = DocId((first + offset) as u32);
             ids.push(id);
             self.ids.insert(doc.id.clone(), id);
+            self.stats.add(&profile.passages);
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(id);
                 band_rows.push((id, keys));
+                passage_rows.extend(passage_keys.into_iter().map(|k| (id, k)));
             }
             self.profiles.push(profile);
         }
         self.lsh.insert_batch(&band_rows);
+        self.passage_lsh.insert_batch(&passage_rows);
         self.docs.extend(docs);
         Ok(ids)
     }
 
-    /// The indexed documents that are exact or near-duplicates of `doc`, best first (highest
-    /// Jaccard, then lowest [`DocId`]). `doc` itself need not be, and is not added, in the index.
-    /// In each [`Match`], `a` is the indexed document and `b` the probe, unless their
-    /// `published` times say the probe is the earlier one.
+    /// The indexed documents that are exact duplicates, near-duplicates or rewrites of `doc`,
+    /// best first: duplicates by Jaccard, then rewrites by coverage (ties by [`DocId`]). `doc`
+    /// itself need not be, and is not added, in the index. In each [`Match`], `a` is the
+    /// indexed document and `b` the probe, unless the direction says otherwise.
     ///
     /// # Errors
     ///
@@ -205,17 +243,42 @@ impl Index {
             .par_iter()
             .filter_map(|&id| {
                 let indexed = (&self.docs[id.as_usize()], &self.profiles[id.as_usize()]);
-                self.check(indexed, (doc, &probe)).map(|m| (id, m))
+                self.check_duplicate(indexed, (doc, &probe))
+                    .map(|m| (id, m))
             })
             .collect();
-        found.sort_by(|(x, m), (y, n)| n.jaccard.total_cmp(&m.jaccard).then(x.cmp(y)));
+        let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
+        // The same rule as `duplicates`: at least MIN_PASSAGE_HITS collisions.
+        let mut hits: Vec<DocId> = self
+            .passage_keys(&probe.passages)
+            .iter()
+            .flat_map(|keys| self.passage_lsh.hits(keys).collect::<Vec<_>>())
+            .filter(|id| !seen.contains(id))
+            .collect();
+        hits.sort_unstable();
+        let passage_candidates: Vec<DocId> = hits
+            .chunk_by(|x, y| x == y)
+            .filter(|run| run.len() >= MIN_PASSAGE_HITS)
+            .map(|run| run[0])
+            .collect();
+        let weighted_probe = self.weigh(&probe.passages);
+        found.par_extend(passage_candidates.par_iter().filter_map(|&id| {
+            let profile = &self.profiles[id.as_usize()];
+            let indexed = (&self.docs[id.as_usize()], profile);
+            let weighted = self.weigh(&profile.passages);
+            self.check_rewrite(indexed, (doc, &probe), &weighted, &weighted_probe)
+                .map(|m| (id, m))
+        }));
+        found.sort_by(|(x, m), (y, n)| rank(n).total_cmp(&rank(m)).then(x.cmp(y)));
         Ok(found.into_iter().map(|(_, m)| m).collect())
     }
 
-    /// Every pair of indexed documents that are exact or near-duplicates, ordered by the
-    /// [`DocId`]s of the pair (lower first). Candidates come from the band tables and from equal
-    /// normalised texts, and are verified in parallel.
+    /// Every pair of indexed documents that are exact duplicates, near-duplicates or
+    /// rewrites, ordered by the [`DocId`]s of the pair (lower first). Duplicate candidates come
+    /// from the document tables and from equal normalised texts; rewrite candidates, for pairs
+    /// that are not duplicates, from the passage tables. All are verified in parallel.
     pub fn duplicates(&self) -> Vec<Match> {
+        let side = |id: DocId| (&self.docs[id.as_usize()], &self.profiles[id.as_usize()]);
         let mut pairs = self.lsh.candidate_pairs();
         for ids in self.by_text.values() {
             for (i, &a) in ids.iter().enumerate() {
@@ -224,16 +287,33 @@ impl Index {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        pairs
+        let mut found: Vec<((DocId, DocId), Match)> = pairs
             .par_iter()
-            .filter_map(|&(a, b)| {
-                let side = |id: DocId| (&self.docs[id.as_usize()], &self.profiles[id.as_usize()]);
-                self.check(side(a), side(b))
-            })
-            .collect()
+            .filter_map(|&(a, b)| self.check_duplicate(side(a), side(b)).map(|m| ((a, b), m)))
+            .collect();
+        let duplicates: HashSet<(DocId, DocId)> = found.iter().map(|(pair, _)| *pair).collect();
+        let rewrites: Vec<(DocId, DocId)> = self
+            .passage_lsh
+            .candidate_pairs_with(MIN_PASSAGE_HITS)
+            .into_iter()
+            .filter(|pair| !duplicates.contains(pair))
+            .collect();
+        // Weights depend on the whole corpus: look them up once per document, not per pair.
+        let weighted: Vec<Vec<rewrite::Weighted>> = self
+            .profiles
+            .par_iter()
+            .map(|p| self.weigh(&p.passages))
+            .collect();
+        found.par_extend(rewrites.par_iter().filter_map(|&(a, b)| {
+            let (wa, wb) = (&weighted[a.as_usize()], &weighted[b.as_usize()]);
+            self.check_rewrite(side(a), side(b), wa, wb)
+                .map(|m| ((a, b), m))
+        }));
+        found.par_sort_unstable_by_key(|(pair, _)| *pair);
+        found.into_iter().map(|(_, m)| m).collect()
     }
 
-    /// Normalises, shingles and signs one text.
+    /// Normalises, shingles, signs and splits into passages one text.
     fn profile(&self, text: &str) -> Profile {
         let tokens = normalize::tokens(text);
         let hashes = shingle::hashes(&tokens, self.config.shingle_size);
@@ -243,12 +323,32 @@ impl Index {
             text_hash: shingle::text_hash(&tokens),
             set,
             signature,
+            passages: passage::passages(text),
         }
     }
 
-    /// Verifies a candidate pair: `Some` match if the normalised texts are equal or the exact
-    /// Jaccard reaches the threshold.
-    fn check(&self, a: (&Document, &Profile), b: (&Document, &Profile)) -> Option<Match> {
+    /// The passages with their IDF weights under the index's statistics.
+    fn weigh(&self, passages: &[Sentence]) -> Vec<rewrite::Weighted> {
+        rewrite::weigh(passages, &self.stats, self.config.boilerplate_min_docs)
+    }
+
+    /// The passage-table keys of each passage that has content words.
+    fn passage_keys(&self, passages: &[Sentence]) -> Vec<Vec<u64>> {
+        passages
+            .iter()
+            .filter_map(|p| {
+                let content: Vec<u64> = p.content().map(|t| t.hash).collect();
+                (!content.is_empty()).then(|| {
+                    self.passage_lsh
+                        .keys(&self.passage_hasher.signature(&content))
+                })
+            })
+            .collect()
+    }
+
+    /// Verifies a duplicate candidate: `Some` match if the normalised texts are equal or the
+    /// exact Jaccard reaches the threshold.
+    fn check_duplicate(&self, a: (&Document, &Profile), b: (&Document, &Profile)) -> Option<Match> {
         let ((doc_a, pa), (doc_b, pb)) = (a, b);
         if pa.is_empty() || pb.is_empty() {
             return None;
@@ -271,18 +371,84 @@ impl Index {
             jaccard: scores.jaccard,
             containment_a: scores.containment_a,
             containment_b: scores.containment_b,
-            passages: self.passages(&doc_a.text, &doc_b.text),
+            coverage: None,
+            passages: self.shared_passages(&doc_a.text, &doc_b.text),
         };
-        Some(match (doc_a.published, doc_b.published) {
-            (Some(ta), Some(tb)) if ta < tb => found.with_direction(Direction::Timestamp),
-            (Some(ta), Some(tb)) if tb < ta => found.swapped().with_direction(Direction::Timestamp),
-            _ => found,
-        })
+        Some(self.directed(found, doc_a, doc_b))
+    }
+
+    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some` match if
+    /// enough passages align and they cover enough of the more covered document.
+    fn check_rewrite(
+        &self,
+        a: (&Document, &Profile),
+        b: (&Document, &Profile),
+        weighted_a: &[rewrite::Weighted],
+        weighted_b: &[rewrite::Weighted],
+    ) -> Option<Match> {
+        let ((doc_a, pa), (doc_b, pb)) = (a, b);
+        if pa.is_empty() || pb.is_empty() {
+            return None;
+        }
+        let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
+        let coverage = alignment.coverage_a.max(alignment.coverage_b);
+        if alignment.links.len() < self.config.rewrite_min_passages
+            || coverage < self.config.rewrite_coverage
+        {
+            return None;
+        }
+        let scores = verify::scores(&pa.set, &pb.set);
+        let found = Match {
+            kind: Kind::Rewrite,
+            direction: Direction::Unknown,
+            a: doc_a.id.clone(),
+            b: doc_b.id.clone(),
+            estimated_jaccard: pa.signature.jaccard(&pb.signature),
+            jaccard: scores.jaccard,
+            containment_a: scores.containment_a,
+            containment_b: scores.containment_b,
+            coverage: Some((alignment.coverage_a, alignment.coverage_b)),
+            passages: alignment
+                .links
+                .iter()
+                .map(|l| Passage {
+                    a: pa.passages[l.a].span,
+                    b: pb.passages[l.b].span,
+                    similarity: l.similarity,
+                })
+                .collect(),
+        };
+        Some(self.directed(found, doc_a, doc_b))
+    }
+
+    /// Decides the direction: by `published` times when both documents have different ones,
+    /// else by coverage (containment for duplicates) when one document is more covered than the
+    /// other by at least [`Config::direction_margin`]; `a` becomes the source.
+    fn directed(&self, found: Match, doc_a: &Document, doc_b: &Document) -> Match {
+        if let (Some(ta), Some(tb)) = (doc_a.published, doc_b.published) {
+            if ta < tb {
+                return found.with_direction(Direction::Timestamp);
+            }
+            if tb < ta {
+                return found.swapped().with_direction(Direction::Timestamp);
+            }
+        }
+        let (ca, cb) = found
+            .coverage
+            .unwrap_or((found.containment_a, found.containment_b));
+        let margin = self.config.direction_margin;
+        if cb - ca >= margin {
+            found.with_direction(Direction::Coverage)
+        } else if ca - cb >= margin {
+            found.swapped().with_direction(Direction::Coverage)
+        } else {
+            found
+        }
     }
 
     /// Shared passages of two texts. Tokens are recomputed here rather than kept, because only
     /// accepted pairs need them.
-    fn passages(&self, a: &str, b: &str) -> Vec<Passage> {
+    fn shared_passages(&self, a: &str, b: &str) -> Vec<Passage> {
         let k = self.config.shingle_size;
         let (ta, tb) = (normalize::tokens(a), normalize::tokens(b));
         let (sa, sb) = (shingle::hashes(&ta, k), shingle::hashes(&tb, k));
@@ -297,6 +463,16 @@ impl Index {
             },
             k,
         )
+    }
+}
+
+/// The order of query results: exact duplicates, then near-duplicates by Jaccard, then
+/// rewrites by coverage of the more covered document.
+fn rank(m: &Match) -> f64 {
+    match m.kind {
+        Kind::ExactDuplicate => 3.0,
+        Kind::NearDuplicate => 1.0 + m.jaccard,
+        _ => m.coverage.map_or(0.0, |(a, b)| a.max(b)),
     }
 }
 

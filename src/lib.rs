@@ -61,7 +61,9 @@ pub mod input;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod passage;
 pub mod report;
+pub mod rewrite;
 pub mod shingle;
 pub mod verify;
 

@@ -77,16 +77,26 @@ type Table = HashMap<u64, Vec<DocId>, ahash::RandomState>;
 #[derive(Clone, Debug)]
 pub struct Lsh {
     rows: usize,
+    max_bucket: usize,
     tables: Vec<Table>,
 }
 
 impl Lsh {
-    /// Empty tables for `bands` bands of `rows` rows.
+    /// Empty tables for `bands` bands of `rows` rows, with no cap on bucket size.
     pub fn new(bands: usize, rows: usize) -> Lsh {
+        Lsh::with_max_bucket(bands, rows, usize::MAX)
+    }
+
+    /// Empty tables whose buckets are ignored, by [`Lsh::query`] and [`Lsh::candidate_pairs`],
+    /// once they hold more than `max_bucket` entries. A bucket that large holds text shared
+    /// by a great many documents (boilerplate, stock phrases), which is no evidence of copying
+    /// and would make candidate pairs grow with the square of its size.
+    pub fn with_max_bucket(bands: usize, rows: usize, max_bucket: usize) -> Lsh {
         // Fixed seeds: ahash's default seeds are random per process.
         let state = || ahash::RandomState::with_seeds(1, 2, 3, 4);
         Lsh {
             rows,
+            max_bucket,
             tables: (0..bands).map(|_| Table::with_hasher(state())).collect(),
         }
     }
@@ -145,36 +155,59 @@ impl Lsh {
 
     /// The documents that share at least one band key with `keys`, sorted, without repeats.
     pub fn query(&self, keys: &[u64]) -> Vec<DocId> {
-        let mut found: Vec<DocId> = self
-            .tables
-            .iter()
-            .zip(keys)
-            .filter_map(|(table, key)| table.get(key))
-            .flatten()
-            .copied()
-            .collect();
+        let mut found: Vec<DocId> = self.hits(keys).collect();
         found.sort_unstable();
         found.dedup();
         found
     }
 
-    /// Every pair of documents that share a bucket in some band, as `(a, b)` with `a < b`,
-    /// sorted, without repeats. Cost: the sum over buckets of (bucket size)².
+    /// Every entry that shares a band key with `keys`, once per band and entry: the counts
+    /// that [`Lsh::candidate_pairs_with`] compares with its `min_hits`.
+    pub fn hits<'a>(&'a self, keys: &'a [u64]) -> impl Iterator<Item = DocId> + 'a {
+        self.tables
+            .iter()
+            .zip(keys)
+            .filter_map(|(table, key)| table.get(key))
+            .filter(|ids| ids.len() <= self.max_bucket)
+            .flatten()
+            .copied()
+    }
+
+    /// Every pair of distinct documents that share a bucket in some band, as `(a, b)` with
+    /// `a < b`, sorted, without repeats. A document may have several entries (one per passage,
+    /// say); it is never paired with itself. Cost: the sum over buckets of (bucket size)².
     pub fn candidate_pairs(&self) -> Vec<(DocId, DocId)> {
+        self.candidate_pairs_with(1)
+    }
+
+    /// As [`Lsh::candidate_pairs`], keeping only the pairs that collide at least `min_hits`
+    /// times, counting every band and every pair of entries (of passages, say) once.
+    pub fn candidate_pairs_with(&self, min_hits: usize) -> Vec<(DocId, DocId)> {
         let mut pairs: Vec<(DocId, DocId)> = self
             .tables
             .par_iter()
             .flat_map_iter(|table| {
-                table.values().filter(|ids| ids.len() > 1).flat_map(|ids| {
-                    ids.iter().enumerate().flat_map(move |(i, &a)| {
-                        ids[i + 1..].iter().map(move |&b| (a.min(b), a.max(b)))
+                table
+                    .values()
+                    .filter(|ids| ids.len() > 1 && ids.len() <= self.max_bucket)
+                    .flat_map(|ids| {
+                        ids.iter().enumerate().flat_map(move |(i, &a)| {
+                            ids[i + 1..]
+                                .iter()
+                                .filter(move |&&b| b != a)
+                                .map(move |&b| (a.min(b), a.max(b)))
+                        })
                     })
-                })
             })
             .collect();
         pairs.par_sort_unstable();
-        pairs.dedup();
-        pairs
+        let mut kept = Vec::new();
+        for run in pairs.chunk_by(|x, y| x == y) {
+            if run.len() >= min_hits {
+                kept.push(run[0]);
+            }
+        }
+        kept
     }
 }
 

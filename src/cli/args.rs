@@ -25,7 +25,7 @@ pub struct Args {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read articles and report every pair of exact or near-duplicates.
+    /// Read articles and report every pair of exact duplicates, near-duplicates and rewrites.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
 }
@@ -80,6 +80,25 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_file_bytes: Option<u64>,
 
+    /// IDF-weighted similarity (0..=1] of two sentences aligned as a rewrite of one another
+    /// [default: 0.35].
+    #[arg(long, value_name = "SIMILARITY")]
+    pub passage_threshold: Option<f64>,
+
+    /// Share (0..=1] of the more covered document that aligned sentences must cover for a
+    /// rewrite [default: 0.15].
+    #[arg(long, value_name = "SHARE")]
+    pub rewrite_coverage: Option<f64>,
+
+    /// Aligned sentences needed for a rewrite [default: 2].
+    #[arg(long, value_name = "N")]
+    pub rewrite_min_passages: Option<usize>,
+
+    /// A sentence found in at least this many documents is boilerplate and never counts as
+    /// copying [default: 10].
+    #[arg(long, value_name = "N")]
+    pub boilerplate_min_docs: Option<u32>,
+
     /// Extension of the files read from directories; may be repeated; "*" reads every file.
     /// Files named directly are always read.
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
@@ -112,6 +131,18 @@ impl ScanArgs {
         }
         if let Some(v) = self.max_file_bytes {
             config = config.max_file_bytes(v);
+        }
+        if let Some(v) = self.passage_threshold {
+            config = config.passage_threshold(v);
+        }
+        if let Some(v) = self.rewrite_coverage {
+            config = config.rewrite_coverage(v);
+        }
+        if let Some(v) = self.rewrite_min_passages {
+            config = config.rewrite_min_passages(v);
+        }
+        if let Some(v) = self.boilerplate_min_docs {
+            config = config.boilerplate_min_docs(v);
         }
         config
     }

@@ -5,16 +5,18 @@
 //! `elapsed_seconds` to 3.
 //!
 //! ```text
-//! {"type":"pair","kind":"near-duplicate","source":"wire/0412.txt","copy":"site/88.txt","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,1208],"copy":[112,1320]}]}
-//! {"type":"pair","kind":"exact-duplicate","a":"business-007.txt","b":"business-253.txt","direction":"unknown","jaccard":1.0,"estimated_jaccard":1.0,"containment":{"a":1.0,"b":1.0},"passages":[{"a":[0,2391],"b":[0,2391]}]}
+//! {"type":"pair","kind":"near-duplicate","source":"wire/0412.txt","copy":"site/88.txt","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,1208],"copy":[112,1320],"similarity":1.0}]}
+//! {"type":"pair","kind":"exact-duplicate","a":"business-007.txt","b":"business-253.txt","direction":"unknown","jaccard":1.0,"estimated_jaccard":1.0,"containment":{"a":1.0,"b":1.0},"passages":[{"a":[0,2391],"b":[0,2391],"similarity":1.0}]}
+//! {"type":"pair","kind":"rewrite","source":"seeds/000.txt","copy":"seeds/001.txt","direction":"coverage","jaccard":0.0166,"estimated_jaccard":0.0156,"containment":{"source":0.0238,"copy":0.0554},"coverage":{"source":0.1325,"copy":0.3842},"passages":[{"source":[1014,1226],"copy":[324,567],"similarity":0.4179}]}
 //! {"type":"skipped","path":"news/bad.bin","reason":"binary","severity":"warning","message":"news/bad.bin: binary file (NUL byte at byte 12)"}
-//! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"skipped":1,"elapsed_seconds":0.412}
+//! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"rewrites":0,"skipped":1,"elapsed_seconds":0.412}
 //! ```
 //!
 //! The two documents of a pair are named by role: `source` and `copy` when the direction is
-//! known, else `a` and `b`; `containment` and each passage use the same role names as keys.
-//! `containment.X` is the share of X's shingles found in the other document; a passage gives
-//! `[start, end)` byte offsets into each original text.
+//! known, else `a` and `b`; `containment`, `coverage` and each passage use the same role names
+//! as keys. `containment.X` is the share of X's shingles found in the other document;
+//! `coverage.X` (rewrites only) the share of X's passage weight that is aligned; a passage
+//! gives `[start, end)` byte offsets into each original text and the passages' similarity.
 //!
 //! `--format json` writes one document: `{"pairs":[…],"skipped":[…],"summary":{…}}`, with the
 //! same records.
@@ -24,6 +26,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::align::Passage;
 use crate::report::{Match, Report, Severity, Skipped, Summary};
 
 /// Writes the report as JSON Lines: pairs, then skipped inputs, then the summary.
@@ -79,7 +82,7 @@ impl Serialize for PairRecord<'_> {
         } else {
             ("a", "b")
         };
-        let mut map = ser.serialize_map(Some(9))?;
+        let mut map = ser.serialize_map(Some(10))?;
         map.serialize_entry("type", "pair")?;
         map.serialize_entry("kind", m.kind.as_str())?;
         map.serialize_entry(ra, &m.a)?;
@@ -89,12 +92,29 @@ impl Serialize for PairRecord<'_> {
         map.serialize_entry("estimated_jaccard", &score(m.estimated_jaccard))?;
         let containment = Roles(ra, score(m.containment_a), rb, score(m.containment_b));
         map.serialize_entry("containment", &containment)?;
-        let passages: Vec<Roles<[usize; 2]>> = m
+        if let Some((ca, cb)) = m.coverage {
+            map.serialize_entry("coverage", &Roles(ra, score(ca), rb, score(cb)))?;
+        }
+        let passages: Vec<PassageRecord<'_>> = m
             .passages
             .iter()
-            .map(|p| Roles(ra, [p.a.start, p.a.end], rb, [p.b.start, p.b.end]))
+            .map(|p| PassageRecord(ra, rb, p))
             .collect();
         map.serialize_entry("passages", &passages)?;
+        map.end()
+    }
+}
+
+/// A passage: `{"a": [start, end], "b": [start, end], "similarity": x}` with role names.
+struct PassageRecord<'a>(&'static str, &'static str, &'a Passage);
+
+impl Serialize for PassageRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let PassageRecord(ra, rb, p) = *self;
+        let mut map = ser.serialize_map(Some(3))?;
+        map.serialize_entry(ra, &[p.a.start, p.a.end])?;
+        map.serialize_entry(rb, &[p.b.start, p.b.end])?;
+        map.serialize_entry("similarity", &score(p.similarity))?;
         map.end()
     }
 }
@@ -142,13 +162,14 @@ impl Serialize for SummaryRecord<'_> {
             skipped,
             elapsed,
         } = &r.summary;
-        let mut map = ser.serialize_map(Some(8))?;
+        let mut map = ser.serialize_map(Some(9))?;
         map.serialize_entry("type", "summary")?;
         map.serialize_entry("documents", documents)?;
         map.serialize_entry("bytes", bytes)?;
         map.serialize_entry("pairs", &r.matches.len())?;
         map.serialize_entry("exact_duplicates", &r.count(Kind::ExactDuplicate))?;
         map.serialize_entry("near_duplicates", &r.count(Kind::NearDuplicate))?;
+        map.serialize_entry("rewrites", &r.count(Kind::Rewrite))?;
         map.serialize_entry("skipped", skipped)?;
         let seconds = (elapsed.as_secs_f64() * 1000.0).round() / 1000.0;
         map.serialize_entry("elapsed_seconds", &seconds)?;
@@ -159,7 +180,6 @@ impl Serialize for SummaryRecord<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::align::Passage;
     use crate::document::Span;
     use crate::report::{Direction, Kind};
 
@@ -174,9 +194,11 @@ mod tests {
                 jaccard: 0.8125,
                 containment_a: 0.9,
                 containment_b: 0.886363,
+                coverage: None,
                 passages: vec![Passage {
                     a: Span::new(0, 12),
                     b: Span::new(3, 15),
+                    similarity: 1.0,
                 }],
             }],
             skipped: vec![Skipped {
@@ -200,11 +222,11 @@ mod tests {
         write_jsonl(&mut out, &sample()).unwrap();
         let text = String::from_utf8(out).unwrap();
         let want = concat!(
-            r#"{"type":"pair","kind":"near-duplicate","source":"s","copy":"c","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,12],"copy":[3,15]}]}"#,
+            r#"{"type":"pair","kind":"near-duplicate","source":"s","copy":"c","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,12],"copy":[3,15],"similarity":1.0}]}"#,
             "\n",
             r#"{"type":"skipped","path":"x.bin","reason":"binary","severity":"warning","message":"x.bin: binary file (NUL byte at byte 0)"}"#,
             "\n",
-            r#"{"type":"summary","documents":2,"bytes":30,"pairs":1,"exact_duplicates":0,"near_duplicates":1,"skipped":1,"elapsed_seconds":1.234}"#,
+            r#"{"type":"summary","documents":2,"bytes":30,"pairs":1,"exact_duplicates":0,"near_duplicates":1,"rewrites":0,"skipped":1,"elapsed_seconds":1.234}"#,
             "\n",
         );
         assert_eq!(text, want);

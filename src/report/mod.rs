@@ -17,6 +17,9 @@ pub enum Kind {
     ExactDuplicate,
     /// Exact Jaccard of the shingle sets at or above the threshold.
     NearDuplicate,
+    /// Below the near-duplicate threshold, but enough passages are rewrites of one another
+    /// (see [`rewrite`](crate::rewrite)).
+    Rewrite,
 }
 
 impl Kind {
@@ -25,6 +28,7 @@ impl Kind {
         match self {
             Kind::ExactDuplicate => "exact-duplicate",
             Kind::NearDuplicate => "near-duplicate",
+            Kind::Rewrite => "rewrite",
         }
     }
 }
@@ -35,6 +39,9 @@ impl Kind {
 pub enum Direction {
     /// By `published` times: `a` is the earlier document (the source), `b` the copy.
     Timestamp,
+    /// By coverage: `b`, the copy, is more covered by `a` than `a` is by `b` (by at least
+    /// [`Config::direction_margin`](crate::Config::direction_margin)).
+    Coverage,
     /// Not known: `a` and `b` are in index order.
     Unknown,
 }
@@ -44,6 +51,7 @@ impl Direction {
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Timestamp => "timestamp",
+            Direction::Coverage => "coverage",
             Direction::Unknown => "unknown",
         }
     }
@@ -73,6 +81,9 @@ pub struct Match {
     pub containment_a: f64,
     /// Share of `b`'s shingles that are also in `a`.
     pub containment_b: f64,
+    /// For a rewrite: the share of `a` and of `b` covered by aligned passages (see
+    /// [`rewrite`](crate::rewrite)); `None` for duplicates, whose containment says the same.
+    pub coverage: Option<(f64, f64)>,
     /// The passages the two share, in the order of `a`.
     pub passages: Vec<Passage>,
 }
@@ -85,13 +96,18 @@ impl Match {
             b: self.a,
             containment_a: self.containment_b,
             containment_b: self.containment_a,
+            coverage: self.coverage.map(|(a, b)| (b, a)),
             passages: {
                 let mut p: Vec<Passage> = self
                     .passages
                     .into_iter()
-                    .map(|p| Passage { a: p.b, b: p.a })
+                    .map(|p| Passage {
+                        a: p.b,
+                        b: p.a,
+                        ..p
+                    })
                     .collect();
-                p.sort_unstable();
+                p.sort_by_key(|p| (p.a, p.b));
                 p
             },
             ..self

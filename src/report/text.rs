@@ -7,7 +7,7 @@
 //!     a [0, 1208) = b [112, 1320): "Russia and China toasted to their no limit … meeting filled with pledges"
 //!     a [1300, 1460) = b [1400, 1560): "After hosting Chinese leader Xi Jinping … previous night"
 //!
-//! 2225 documents read (5.03 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate), 0 skipped, 0.41 s
+//! 2225 documents read (5.03 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite), 0 skipped, 0.41 s
 //! ```
 
 use std::io::{self, Write};
@@ -60,22 +60,43 @@ fn write_match<'t>(
         "  jaccard {:.4} (estimated {:.4}); containment: {ra} {:.4}, {rb} {:.4}",
         m.jaccard, m.estimated_jaccard, m.containment_a, m.containment_b
     )?;
+    if let Some((ca, cb)) = m.coverage {
+        writeln!(
+            out,
+            "  coverage by aligned passages: {ra} {ca:.4}, {rb} {cb:.4}"
+        )?;
+    }
     let n = m.passages.len();
+    let (noun, joiner) = if m.kind == Kind::Rewrite {
+        ("aligned passage", "~")
+    } else {
+        ("shared passage", "=")
+    };
     writeln!(
         out,
-        "  {n} shared passage{} (byte offsets [start, end)):",
+        "  {n} {noun}{} (byte offsets [start, end)):",
         if n == 1 { "" } else { "s" }
     )?;
-    let text_a = text_of(&m.a);
+    let (text_a, text_b) = (text_of(&m.a), text_of(&m.b));
     for p in &m.passages {
         write!(
             out,
-            "    {ra} [{}, {}) = {rb} [{}, {})",
+            "    {ra} [{}, {}) {joiner} {rb} [{}, {})",
             p.a.start, p.a.end, p.b.start, p.b.end
         )?;
-        match text_a {
-            Some(text) => writeln!(out, ": \"{}\"", excerpt(text, p.a))?,
-            None => writeln!(out)?,
+        if m.kind != Kind::Rewrite {
+            match text_a {
+                Some(text) => writeln!(out, ": \"{}\"", excerpt(text, p.a))?,
+                None => writeln!(out)?,
+            }
+            continue;
+        }
+        // A rewrite says the same in other words: show both sides.
+        writeln!(out, ", similarity {:.2}", p.similarity)?;
+        for (role, text, span) in [(ra, text_a, p.a), (rb, text_b, p.b)] {
+            if let Some(text) = text {
+                writeln!(out, "      {role:<6} \"{}\"", excerpt(text, span))?;
+            }
         }
     }
     Ok(())
@@ -86,13 +107,14 @@ pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let pairs = report.matches.len();
     format!(
-        "{} document{} read ({:.2} MB): {pairs} pair{} flagged ({} exact-duplicate, {} near-duplicate), {} skipped, {:.2} s",
+        "{} document{} read ({:.2} MB): {pairs} pair{} flagged ({} exact-duplicate, {} near-duplicate, {} rewrite), {} skipped, {:.2} s",
         s.documents,
         if s.documents == 1 { "" } else { "s" },
         s.bytes as f64 / 1e6,
         if pairs == 1 { "" } else { "s" },
         report.count(Kind::ExactDuplicate),
         report.count(Kind::NearDuplicate),
+        report.count(Kind::Rewrite),
         s.skipped,
         s.elapsed.as_secs_f64()
     )

@@ -23,18 +23,38 @@ fn good_folder(scratch: &Scratch) {
         .write("good/other.txt", OTHER);
 }
 
+/// The README's run command: the seeds hold one rewrite (001 of 000), shown with the
+/// sentences that were rewritten, and nothing else. Exit 1: something was flagged.
 #[test]
-fn seeds_flag_nothing_and_say_which_files_were_not_read() {
+fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
     let out = neardup(util::corpus_dir().parent().unwrap(), &["scan", "corpus"]);
     eqnice!(
-        "5 documents read (0.02 MB): 0 pairs flagged (0 exact-duplicate, 0 near-duplicate), 0 skipped, T s\n",
+        r#"rewrite: source = seeds/000_080705039001ce5b.txt, copy = seeds/001_a7725bf3c94c141c.txt (direction coverage)
+  jaccard 0.0292 (estimated 0.0234); containment: source 0.0385, copy 0.1076
+  coverage by aligned passages: source 0.1275, copy 0.3782
+  4 aligned passages (byte offsets [start, end)):
+    source [501, 702) ~ copy [346, 583), similarity 0.44
+      source "During an extended meeting, Putin said he and Xi … ion on the world stage.""
+      copy   "President Putin claimed that he and Xi held a “m … g their lengthy meeting."
+    source [704, 951) ~ copy [584, 870), similarity 0.46
+      source "Xi's three-day visit to Russia offers a strong p … f children from Ukraine."
+      copy   "A few days after the International Criminal Cour … es worries for the west."
+    source [1229, 1444) ~ copy [1302, 1501), similarity 0.72
+      source "After two days of talks with Xi at the Kremlin, … al position” on the war."
+      copy   "Putin praised China’s “neutral stance” on the wa … with Xi at the Kremlin."
+    source [1446, 1741) ~ copy [1573, 1746), similarity 0.47
+      source "China’s Foreign Ministry said in a statement tha … ally recognized borders."
+      copy   "The United Nations Charter “must be observed and … try said in a statement."
+
+5 documents read (0.02 MB): 1 pair flagged (0 exact-duplicate, 0 near-duplicate, 1 rewrite), 0 skipped, T s
+"#,
         mask_elapsed(&out.stdout)
     );
     eqnice!(
         "neardup: note: 2 files not read because of their extension or type, e.g. corpus/README.md (see --ext)\n",
         out.stderr
     );
-    assert_eq!(out.code, 0);
+    assert_eq!(out.code, 1);
 }
 
 /// Checks one JSONL record against the schema the README documents.
@@ -50,7 +70,8 @@ fn check_record(record: &Value) {
             } else {
                 ("a", "b")
             };
-            let want = [
+            let kind = obj["kind"].as_str().unwrap();
+            let mut want = vec![
                 "type",
                 "kind",
                 ra,
@@ -61,16 +82,25 @@ fn check_record(record: &Value) {
                 "containment",
                 "passages",
             ];
-            let mut sorted_want = want.to_vec();
-            sorted_want.sort_unstable();
-            assert_eq!(keys, sorted_want, "{record}");
-            assert!(["exact-duplicate", "near-duplicate"].contains(&obj["kind"].as_str().unwrap()));
-            assert!(["timestamp", "unknown"].contains(&obj["direction"].as_str().unwrap()));
+            if kind == "rewrite" {
+                want.push("coverage");
+                let c = obj["coverage"].as_object().unwrap();
+                assert!(c[ra].is_f64() && c[rb].is_f64() && c.len() == 2, "{record}");
+            }
+            want.sort_unstable();
+            assert_eq!(keys, want, "{record}");
+            assert!(["exact-duplicate", "near-duplicate", "rewrite"].contains(&kind));
+            let direction = obj["direction"].as_str().unwrap();
+            assert!(["timestamp", "coverage", "unknown"].contains(&direction));
             assert!(obj[ra].is_string() && obj[rb].is_string());
             assert!(is_number("jaccard") && is_number("estimated_jaccard"));
             let c = obj["containment"].as_object().unwrap();
             assert!(c[ra].is_f64() && c[rb].is_f64() && c.len() == 2, "{record}");
             for p in obj["passages"].as_array().unwrap() {
+                let p = p.as_object().unwrap();
+                assert_eq!(p.len(), 3, "{record}");
+                let similarity = p["similarity"].as_f64().unwrap();
+                assert!(similarity > 0.0 && similarity <= 1.0, "{record}");
                 for role in [ra, rb] {
                     let span = p[role].as_array().unwrap();
                     let (s, e) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
@@ -92,6 +122,7 @@ fn check_record(record: &Value) {
                 "pairs",
                 "exact_duplicates",
                 "near_duplicates",
+                "rewrites",
                 "skipped",
                 "elapsed_seconds",
             ];
@@ -122,11 +153,15 @@ fn records(stdout: &str) -> Vec<Value> {
 #[test]
 fn seeds_jsonl_validates_against_the_readme_schema() {
     let out = neardup(&util::corpus_dir(), &["scan", "seeds", "--format", "jsonl"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     let records = records(&out.stdout);
-    assert_eq!(records.len(), 1);
-    assert_eq!(records[0]["documents"], 5);
-    assert_eq!(records[0]["bytes"], 23908);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["kind"], "rewrite");
+    assert_eq!(records[0]["direction"], "coverage");
+    assert_eq!(records[0]["source"], "000_080705039001ce5b.txt");
+    assert_eq!(records[0]["copy"], "001_a7725bf3c94c141c.txt");
+    assert_eq!(records[1]["documents"], 5);
+    assert_eq!(records[1]["bytes"], 23908);
 }
 
 #[test]
@@ -144,7 +179,7 @@ near-duplicate: a = edited.txt, b = original.txt (direction unknown)
     a [0, 25) = b [0, 25): \"The city council voted on\"
     a [33, 232) = b [34, 233): \"to approve a new budget that raises spending on … of residents to the hall\"
 
-3 documents read (0.00 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate), 0 skipped, T s
+3 documents read (0.00 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite), 0 skipped, T s
 ",
         mask_elapsed(&out.stdout)
     );

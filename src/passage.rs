@@ -1,0 +1,393 @@
+//! Text → passages: sentences with their byte spans and their stemmed terms.
+//!
+//! Rewrite detection compares documents passage by passage, so a paraphrase that shares few
+//! word 5-grams with its source is still found sentence by sentence. A **passage** is a
+//! sentence: a line break, or a `.`, `!` or `?` followed (after any closing quotes or
+//! brackets) by white space and not by a lower-case word, ends one. Sentences are the unit in which writers rephrase, they
+//! keep their order loosely in a rewrite, and a person checking a claim reads them whole.
+//! Passages with fewer than [`MIN_WORDS`] words (headings, bylines, "Breaking News") carry too
+//! little evidence and are dropped.
+//!
+//! Each passage keeps its **terms**: every word, folded as in [`normalize`], with a final `'s`
+//! removed, stemmed with the Snowball English stemmer ("developing", "development" →
+//! "develop"), and hashed. Function words ("the", "of", "said") stay, marked as such: they
+//! weigh little in the similarity, through their document frequency, but are left out of the
+//! LSH keys so that two sentences do not become candidates by sharing "of the".
+//!
+//! # Example
+//!
+//! ```
+//! use neardup::passage;
+//!
+//! let text = "Putin said he and Xi had a sincere exchange. Talks ended.\nA new line starts here.";
+//! let found = passage::passages(text);
+//! let spans: Vec<&str> = found.iter().map(|p| &text[p.span.start..p.span.end]).collect();
+//! // "Talks ended." has two words only: too short to be evidence.
+//! assert_eq!(spans, ["Putin said he and Xi had a sincere exchange.", "A new line starts here."]);
+//! assert_eq!(found[0].terms.len(), 9);
+//! // putin, xi, sincer(e), exchang(e); "said", "he", "and", "had", "a" are function words.
+//! assert_eq!(found[0].content().count(), 4);
+//! ```
+
+use rust_stemmers::{Algorithm, Stemmer};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::document::Span;
+use crate::normalize;
+
+/// Passages with fewer words than this are dropped.
+pub const MIN_WORDS: usize = 4;
+
+/// Seed of the term hashes.
+const TERM_SEED: u64 = 0x7465_726d_735f_6e64;
+
+/// One word of a passage, stemmed and hashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Term {
+    /// xxh3 of the stem.
+    pub hash: u64,
+    /// Whether the word is an English function word (see [`is_function_word`]).
+    pub function: bool,
+}
+
+/// One sentence of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Passage {
+    /// Byte span of the sentence in the original text.
+    pub span: Span,
+    /// The distinct terms of the sentence, sorted by hash.
+    pub terms: Vec<Term>,
+}
+
+impl Passage {
+    /// The content terms: the terms that are not function words.
+    pub fn content(&self) -> impl Iterator<Item = &Term> {
+        self.terms.iter().filter(|t| !t.function)
+    }
+}
+
+/// The passages of `text`, in text order. Cost: one pass to split, and per word one fold and
+/// one stem.
+pub fn passages(text: &str) -> Vec<Passage> {
+    let stemmer = Stemmer::create(Algorithm::English);
+    let tokens = normalize::tokens(text);
+    let mut out = Vec::new();
+    let mut next = 0;
+    for span in sentences(text) {
+        while next < tokens.len() && tokens[next].span.start < span.start {
+            next += 1;
+        }
+        let first = next;
+        while next < tokens.len() && tokens[next].span.end <= span.end {
+            next += 1;
+        }
+        if next - first < MIN_WORDS {
+            continue;
+        }
+        let mut terms: Vec<Term> = tokens[first..next]
+            .iter()
+            .map(|t| term(&stemmer, &text[t.span.start..t.span.end]))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        out.push(Passage { span, terms });
+    }
+    out
+}
+
+/// The term of one word: folded, possessive removed, stemmed, hashed.
+fn term(stemmer: &Stemmer, word: &str) -> Term {
+    let folded = normalize::fold(word);
+    let base = folded.strip_suffix("'s").unwrap_or(&folded);
+    Term {
+        hash: xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED),
+        function: is_function_word(base),
+    }
+}
+
+/// The byte spans of the sentences of `text` (trimmed of white space, never empty).
+pub fn sentences(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\n' => Some(i),
+            b'.' | b'!' | b'?' => {
+                // Take closing quotes and brackets with the sentence.
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let rest = &text[j..];
+                    let close = rest
+                        .chars()
+                        .next()
+                        .filter(|c| matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»'));
+                    match close {
+                        Some(c) => j += c.len_utf8(),
+                        None => break,
+                    }
+                }
+                // A lower-case word after the stop means an abbreviation ("U.S. policy").
+                let next = text[j..].trim_start().chars().next();
+                let ends = j == bytes.len()
+                    || (bytes[j].is_ascii_whitespace() && !next.is_some_and(char::is_lowercase));
+                ends.then_some(j)
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        out.push(Span::new(start + lead, start + lead + trimmed.len()));
+    }
+}
+
+/// Whether a folded word is an English function word: articles, pronouns, auxiliaries,
+/// prepositions, conjunctions, and the reporting verbs of news ("said", "says"). A closed list
+/// of the language, not of any corpus.
+pub fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&word).is_ok()
+}
+
+/// Sorted, for binary search.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "aren't",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "can't",
+    "cannot",
+    "could",
+    "couldn't",
+    "did",
+    "didn't",
+    "do",
+    "does",
+    "doesn't",
+    "doing",
+    "don't",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "hadn't",
+    "has",
+    "hasn't",
+    "have",
+    "haven't",
+    "having",
+    "he",
+    "he'd",
+    "he'll",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "if",
+    "in",
+    "into",
+    "is",
+    "isn't",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let's",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "mustn't",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "ought",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "said",
+    "same",
+    "say",
+    "says",
+    "shall",
+    "shan't",
+    "she",
+    "she'd",
+    "she'll",
+    "should",
+    "shouldn't",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "they'd",
+    "they'll",
+    "they're",
+    "they've",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "wasn't",
+    "we",
+    "we'd",
+    "we'll",
+    "we're",
+    "we've",
+    "were",
+    "weren't",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "won't",
+    "would",
+    "wouldn't",
+    "you",
+    "you'd",
+    "you'll",
+    "you're",
+    "you've",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// (text, sentences joined by " | ").
+    const CASES: &[(&str, &str)] = &[
+        ("One. Two!  Three?", "One. | Two! | Three?"),
+        (
+            "He said “no limit.” Then left.",
+            "He said “no limit.” | Then left.",
+        ),
+        ("U.S. policy is 3.5% higher.", "U.S. policy is 3.5% higher."),
+        (
+            "Line one\nLine two\n\n  Line three  ",
+            "Line one | Line two | Line three",
+        ),
+        ("(As reported.) Next", "(As reported.) | Next"),
+        ("", ""),
+        ("...", "..."),
+    ];
+
+    #[test]
+    fn sentences_table() {
+        for (text, want) in CASES {
+            let got: Vec<&str> = sentences(text)
+                .iter()
+                .map(|s| &text[s.start..s.end])
+                .collect();
+            assert_eq!(got.join(" | "), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn terms_are_stems_so_inflections_match() {
+        let a = passages("Russia is developing its ties with China's leaders");
+        let b = passages("Russia's development of ties with the Chinese leader");
+        let content = |p: &Passage| p.content().map(|t| t.hash).collect::<Vec<_>>();
+        let shared = content(&a[0])
+            .iter()
+            .filter(|h| content(&b[0]).contains(h))
+            .count();
+        // russia, develop, tie, leader (China/Chinese stem apart).
+        assert_eq!(shared, 4);
+    }
+}
