@@ -56,6 +56,7 @@ pub mod align;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod input;
 pub mod lsh;

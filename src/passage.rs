@@ -84,15 +84,32 @@ pub fn passages(text: &str) -> Vec<Passage> {
         if next - first < MIN_WORDS {
             continue;
         }
-        let mut terms: Vec<Term> = tokens[first..next]
-            .iter()
-            .map(|t| term(&stemmer, &text[t.span.start..t.span.end]))
-            .collect();
-        terms.sort_unstable();
-        terms.dedup();
+        let terms = terms(&stemmer, text, &tokens[first..next]);
         out.push(Passage { span, terms });
     }
     out
+}
+
+/// The whole of `text` as one passage, however many sentences or words it has: for comparing
+/// two given sentences (as a paraphrase benchmark does).
+pub fn whole(text: &str) -> Passage {
+    let stemmer = Stemmer::create(Algorithm::English);
+    let tokens = normalize::tokens(text);
+    Passage {
+        span: Span::new(0, text.len()),
+        terms: terms(&stemmer, text, &tokens),
+    }
+}
+
+/// The distinct terms of some tokens of `text`, sorted.
+fn terms(stemmer: &Stemmer, text: &str, tokens: &[normalize::Token]) -> Vec<Term> {
+    let mut terms: Vec<Term> = tokens
+        .iter()
+        .map(|t| term(stemmer, &text[t.span.start..t.span.end]))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
 }
 
 /// The term of one word: folded, possessive removed, stemmed, hashed.

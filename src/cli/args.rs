@@ -28,6 +28,9 @@ pub enum Command {
     /// Read articles and report every pair of exact duplicates, near-duplicates and rewrites.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
+    /// Run the detector on a labelled set and print recall, precision, F1 and a sweep of the
+    /// rewrite coverage threshold.
+    Eval(EvalArgs),
 }
 
 /// Output formats.
@@ -41,23 +44,10 @@ pub enum Format {
     Json,
 }
 
-/// `neardup scan`.
-#[derive(Debug, Parser)]
-pub struct ScanArgs {
-    /// Files and directories to read. Directories are walked recursively in sorted order;
-    /// a document's id is its path relative to the argument it was found under.
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-
-    /// A JSONL file to read ("-" for standard input): one object per line with "id" and
-    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated.
-    #[arg(long, value_name = "FILE")]
-    pub jsonl: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
+/// The detector's settings, shared by every subcommand that detects. Each flag maps onto
+/// the `Config` setter of the same name; a flag left out keeps the library default.
+#[derive(Debug, clap::Args)]
+pub struct DetectorArgs {
     /// Jaccard (0..=1] on word shingles at or above which a pair is a near-duplicate
     /// [default: 0.5].
     #[arg(long, value_name = "JACCARD")]
@@ -113,7 +103,7 @@ pub struct ScanArgs {
     pub quiet: bool,
 }
 
-impl ScanArgs {
+impl DetectorArgs {
     /// The library config: the defaults, with each flag given applied through its setter.
     pub fn config(&self) -> Config {
         let mut config = Config::default();
@@ -148,6 +138,54 @@ impl ScanArgs {
     }
 }
 
+/// `neardup scan`.
+#[derive(Debug, Parser)]
+pub struct ScanArgs {
+    /// Files and directories to read. Directories are walked recursively in sorted order;
+    /// a document's id is its path relative to the argument it was found under.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A JSONL file to read ("-" for standard input): one object per line with "id" and
+    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The detector's settings.
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+}
+
+/// `neardup eval`.
+#[derive(Debug, Parser)]
+pub struct EvalArgs {
+    /// The folder of documents to run the detector on.
+    #[arg(value_name = "DOCS_DIR")]
+    pub docs: PathBuf,
+
+    /// Labelled pairs: a TSV file with a header and the columns source, suspect, label.
+    /// Ids may leave out the file extension.
+    #[arg(value_name = "PAIRS_TSV")]
+    pub pairs: PathBuf,
+
+    /// A label that marks a pair that should be flagged; may be repeated. Pairs with other
+    /// labels should not be flagged.
+    #[arg(long, value_name = "LABEL", required = true)]
+    pub positive: Vec<String>,
+
+    /// Output format: text (a table) or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The detector's settings.
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,8 +199,10 @@ mod tests {
     #[test]
     fn flags_map_onto_setters_and_omitted_flags_keep_defaults() {
         let args = Args::parse_from(["neardup", "scan", "x", "--threshold", "0.7"]);
-        let Command::Scan(scan) = args.command;
-        assert_eq!(scan.config(), Config::default().threshold(0.7));
-        assert_eq!(scan.extensions, ["txt"]);
+        let Command::Scan(scan) = args.command else {
+            panic!("scan parses as scan");
+        };
+        assert_eq!(scan.detector.config(), Config::default().threshold(0.7));
+        assert_eq!(scan.detector.extensions, ["txt"]);
     }
 }

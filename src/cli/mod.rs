@@ -2,8 +2,10 @@
 //! a fatal error is printed here and exits 2.
 
 mod args;
+mod eval;
 mod progress;
 mod scan;
+mod steps;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,7 @@ pub fn run() -> ExitCode {
     let args = args::Args::parse();
     let outcome = match &args.command {
         args::Command::Scan(scan_args) => scan::run(scan_args),
+        args::Command::Eval(eval_args) => eval::run(eval_args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -45,4 +48,15 @@ pub fn warning(message: &dyn std::fmt::Display) {
 /// Prints `neardup: note: …` on stderr.
 pub fn note(message: &dyn std::fmt::Display) {
     eprintln!("neardup: note: {message}");
+}
+
+/// The outcome of writing a report on stdout: a closed pipe (`neardup … | head`) is not an
+/// error, anything else is.
+pub fn finish_write(written: std::io::Result<()>) -> Result<(), String> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("writing the report: {e}"))
+        }
+        _ => Ok(()),
+    }
 }

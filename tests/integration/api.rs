@@ -309,3 +309,146 @@ fn bbc_exact_duplicates_and_lsh_recall() {
     let false_alarms: Vec<_> = reported.difference(&truth).collect();
     assert!(false_alarms.is_empty(), "below threshold: {false_alarms:?}");
 }
+
+/// The Clough-Stevenson answers (tasks a-c), each against its own task's source: every light
+/// answer and every cut answer but the two that copied text outside the excerpt are flagged,
+/// at least 9 of the 12 heavy ones, no "non" answer, and no answer against another task's
+/// source. `also` adds documents (BBC articles) that must change none of this and must never
+/// pair with a Clough document.
+fn check_clough(also: &[std::path::PathBuf]) {
+    let dir = shared_data().join("clough-stevenson");
+    let mut paths = vec![dir.join("docs")];
+    paths.extend_from_slice(also);
+    let batch = neardup::input::read_all(&paths, &[], &neardup::input::Options::default(), &|| {});
+    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
+    let ids: Vec<String> = batch.documents.iter().map(|d| d.id.clone()).collect();
+    let found = indexed(batch.documents).duplicates();
+    let path = dir.join("pairs.tsv");
+    let labels =
+        neardup::eval::Labels::parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
+    let positive = ["cut".to_string(), "light".into(), "heavy".into()];
+    let e = neardup::eval::evaluate(
+        &found,
+        &ids,
+        &labels,
+        &positive,
+        Config::default().rewrite_coverage,
+        &[],
+    );
+    let count = |label: &str| e.labels.iter().find(|l| l.label == label).unwrap();
+    assert_eq!((count("light").pairs, count("light").flagged), (10, 10));
+    let missed_cut: Vec<&(String, String)> = count("cut").errors.iter().collect();
+    assert_eq!(
+        missed_cut,
+        [
+            &("g2pE_taskc.txt".to_string(), "orig_taskc.txt".to_string()),
+            &("g4pD_taskb.txt".to_string(), "orig_taskb.txt".to_string())
+        ]
+    );
+    assert_eq!(count("heavy").pairs, 12);
+    assert!(
+        count("heavy").flagged >= 9,
+        "heavy: {:?}",
+        count("heavy").errors
+    );
+    assert_eq!(count("non").flagged, 0, "non: {:?}", count("non").errors);
+    assert_eq!(e.cross_pairs, 114);
+    assert!(e.cross_flagged.is_empty(), "{:?}", e.cross_flagged);
+    let clough =
+        |id: &str| id.starts_with('g') && id.contains("_task") || id.starts_with("orig_task");
+    for m in &found {
+        assert_eq!(
+            clough(&m.a),
+            clough(&m.b),
+            "a Clough document paired with another set: {m:?}"
+        );
+    }
+    println!(
+        "clough (+{} more folders): light {}/10, cut {}/10, heavy {}/12, non {}/25, cross {}/114",
+        also.len(),
+        count("light").flagged,
+        count("cut").flagged,
+        count("heavy").flagged,
+        count("non").flagged,
+        e.cross_flagged.len()
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn clough_rewrites_are_flagged_and_unrelated_answers_are_not() {
+    check_clough(&[]);
+}
+
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn clough_mixed_into_bbc_keeps_its_recall_and_never_pairs_across() {
+    check_clough(&[shared_data().join("bbc-news/docs")]);
+}
+
+/// The sentence-level verifier on MSRP (train): accuracy and F1 of "similarity at or above
+/// `passage_threshold`" as a paraphrase judgement, with IDF learned from the MSRP sentences.
+/// The floor (accuracy 0.70) sits below the measured figure so that a regression fails.
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn msrp_sentence_verifier_accuracy() {
+    use neardup::passage;
+    use neardup::rewrite::{Stats, similarity, weigh};
+    let text = std::fs::read_to_string(shared_data().join("msrp/pairs.tsv")).unwrap();
+    let rows: Vec<(bool, passage::Passage, passage::Passage)> = text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (
+                cols[0] == "equivalent",
+                passage::whole(cols[3]),
+                passage::whole(cols[4]),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 4076);
+    let mut stats = Stats::new();
+    for (_, a, b) in &rows {
+        stats.add(std::slice::from_ref(a));
+        stats.add(std::slice::from_ref(b));
+    }
+    let scores: Vec<(f64, bool)> = rows
+        .iter()
+        .map(|(label, a, b)| {
+            let (wa, wb) = (
+                weigh(std::slice::from_ref(a), &stats, u32::MAX),
+                weigh(std::slice::from_ref(b), &stats, u32::MAX),
+            );
+            (similarity(&wa[0], &wb[0]), *label)
+        })
+        .collect();
+    let at = |t: f64| {
+        let tp = scores.iter().filter(|&&(s, y)| s >= t && y).count();
+        let fp = scores.iter().filter(|&&(s, y)| s >= t && !y).count();
+        let fn_ = scores.iter().filter(|&&(s, y)| s < t && y).count();
+        let tn = scores.len() - tp - fp - fn_;
+        let accuracy = (tp + tn) as f64 / scores.len() as f64;
+        (accuracy, 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64)
+    };
+    let t = Config::default().passage_threshold;
+    let (accuracy, f1) = at(t);
+    let (best_acc, best_t) = (10..80)
+        .map(|i| (at(i as f64 / 100.0).0, i as f64 / 100.0))
+        .fold((0.0, 0.0), |best, x| if x.0 > best.0 { x } else { best });
+    let majority = scores.iter().filter(|s| s.1).count() as f64 / scores.len() as f64;
+    println!(
+        "msrp train: at passage_threshold {t}: accuracy {accuracy:.3}, F1 {f1:.3}; \
+         best threshold {best_t:.2}: accuracy {best_acc:.3}; majority class {majority:.3}"
+    );
+    assert!(accuracy >= 0.70, "accuracy {accuracy}");
+}
