@@ -313,6 +313,45 @@ impl Index {
         found.into_iter().map(|(_, m)| m).collect()
     }
 
+    /// Compares two indexed documents directly, without LSH: the match they are flagged as, or,
+    /// when they are not flagged, the rewrite evidence that fell short of the thresholds (its
+    /// aligned passages and coverage). `None` if an id is not in the index.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use neardup::{Config, DocId, Document, Index, Kind};
+    ///
+    /// let mut index = Index::new(Config::default())?;
+    /// index.insert_batch(vec![
+    ///     Document::new("a", "The minister resigned on Monday after a long row over expenses."),
+    ///     Document::new("b", "Heavy snow closed schools across the whole region for a week."),
+    /// ])?;
+    /// let c = index.compare(DocId(0), DocId(1)).unwrap();
+    /// assert!(!c.flagged);
+    /// assert_eq!(c.found.kind, Kind::Rewrite);
+    /// assert!(c.found.passages.is_empty());
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
+    pub fn compare(&self, a: DocId, b: DocId) -> Option<Comparison> {
+        let side = |id: DocId| {
+            Some((
+                self.docs.get(id.as_usize())?,
+                self.profiles.get(id.as_usize())?,
+            ))
+        };
+        let (sa, sb) = (side(a)?, side(b)?);
+        if let Some(found) = self.check_duplicate(sa, sb) {
+            return Some(Comparison {
+                flagged: true,
+                found,
+            });
+        }
+        let (wa, wb) = (self.weigh(&sa.1.passages), self.weigh(&sb.1.passages));
+        let (found, flagged) = self.rewrite_evidence(sa, sb, &wa, &wb);
+        Some(Comparison { flagged, found })
+    }
+
     /// Normalises, shingles, signs and splits into passages one text.
     fn profile(&self, text: &str) -> Profile {
         let tokens = normalize::tokens(text);
@@ -386,17 +425,26 @@ impl Index {
         weighted_a: &[rewrite::Weighted],
         weighted_b: &[rewrite::Weighted],
     ) -> Option<Match> {
-        let ((doc_a, pa), (doc_b, pb)) = (a, b);
-        if pa.is_empty() || pb.is_empty() {
+        if a.1.is_empty() || b.1.is_empty() {
             return None;
         }
+        let (found, flagged) = self.rewrite_evidence(a, b, weighted_a, weighted_b);
+        flagged.then_some(found)
+    }
+
+    /// The rewrite match of two documents, and whether it passes the thresholds.
+    fn rewrite_evidence(
+        &self,
+        a: (&Document, &Profile),
+        b: (&Document, &Profile),
+        weighted_a: &[rewrite::Weighted],
+        weighted_b: &[rewrite::Weighted],
+    ) -> (Match, bool) {
+        let ((doc_a, pa), (doc_b, pb)) = (a, b);
         let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
         let coverage = alignment.coverage_a.max(alignment.coverage_b);
-        if alignment.links.len() < self.config.rewrite_min_passages
-            || coverage < self.config.rewrite_coverage
-        {
-            return None;
-        }
+        let flagged = alignment.links.len() >= self.config.rewrite_min_passages
+            && coverage >= self.config.rewrite_coverage;
         let scores = verify::scores(&pa.set, &pb.set);
         let found = Match {
             kind: Kind::Rewrite,
@@ -418,7 +466,7 @@ impl Index {
                 })
                 .collect(),
         };
-        Some(self.directed(found, doc_a, doc_b))
+        (self.directed(found, doc_a, doc_b), flagged)
     }
 
     /// Decides the direction: by `published` times when both documents have different ones,
@@ -464,6 +512,15 @@ impl Index {
             k,
         )
     }
+}
+
+/// Two documents compared directly (see [`Index::compare`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Whether the pair is flagged (as `found.kind`).
+    pub flagged: bool,
+    /// The match, or for a pair not flagged its rewrite evidence (kind [`Kind::Rewrite`]).
+    pub found: Match,
 }
 
 /// The order of query results: exact duplicates, then near-duplicates by Jaccard, then

@@ -71,6 +71,6 @@ pub mod verify;
 pub use config::{Config, NORMALIZE_VERSION};
 pub use document::{DocId, Document, Span, Timestamp};
 pub use error::{Error, InputProblem, Result};
-pub use index::Index;
+pub use index::{Comparison, Index};
 pub use minhash::{MinHasher, Signature};
 pub use report::{Direction, Kind, Match, Report, Skipped, Summary};

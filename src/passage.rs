@@ -101,6 +101,19 @@ pub fn whole(text: &str) -> Passage {
     }
 }
 
+/// The words of `text` within `span`, each with its byte span and its term, in text order:
+/// for showing which words two aligned passages share.
+pub fn words(text: &str, span: Span) -> Vec<(Span, Term)> {
+    let stemmer = Stemmer::create(Algorithm::English);
+    normalize::tokens(&text[span.start..span.end])
+        .iter()
+        .map(|t| {
+            let at = Span::new(span.start + t.span.start, span.start + t.span.end);
+            (at, term(&stemmer, &text[at.start..at.end]))
+        })
+        .collect()
+}
+
 /// The distinct terms of some tokens of `text`, sorted.
 fn terms(stemmer: &Stemmer, text: &str, tokens: &[normalize::Token]) -> Vec<Term> {
     let mut terms: Vec<Term> = tokens

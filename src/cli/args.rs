@@ -28,6 +28,9 @@ pub enum Command {
     /// Read articles and report every pair of exact duplicates, near-duplicates and rewrites.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
+    /// Show two articles' aligned passages side by side, with the scores (exit 1 if flagged).
+    #[command(after_help = EXIT_CODES)]
+    Compare(CompareArgs),
     /// Run the detector on a labelled set and print recall, precision, F1 and a sweep of the
     /// rewrite coverage threshold.
     Eval(EvalArgs),
@@ -154,6 +157,57 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Also write the evidence as HTML into this folder: one self-contained page per flagged
+    /// pair (both texts side by side, passages highlighted and linked) and an index.html.
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
+
+    /// The detector's settings.
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+}
+
+/// When to colour the terminal output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `neardup compare`.
+#[derive(Debug, Parser)]
+pub struct CompareArgs {
+    /// The first article (a file).
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// The second article (a file).
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Also write a self-contained HTML page: both texts side by side, aligned passages
+    /// highlighted and linked, shared words marked, and the scores.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Files or folders of other articles that give the word weights (IDF) and the
+    /// boilerplate counts, e.g. the folder the two come from; may be repeated. Without it, the
+    /// two articles alone do, and the scores can differ from those of a scan.
+    #[arg(long, value_name = "PATH")]
+    pub corpus: Vec<PathBuf>,
+
+    /// Colour the words the aligned passages share.
+    #[arg(long = "color", value_enum, default_value_t = Colour::Auto)]
+    pub colour: Colour,
+
+    /// Width of the side-by-side view in characters [default: $COLUMNS, else 100].
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
 
     /// The detector's settings.
     #[command(flatten)]

@@ -2,6 +2,7 @@
 //! a fatal error is printed here and exits 2.
 
 mod args;
+mod compare;
 mod eval;
 mod progress;
 mod scan;
@@ -24,6 +25,7 @@ pub fn run() -> ExitCode {
     let args = args::Args::parse();
     let outcome = match &args.command {
         args::Command::Scan(scan_args) => scan::run(scan_args),
+        args::Command::Compare(compare_args) => compare::run(compare_args),
         args::Command::Eval(eval_args) => eval::run(eval_args),
     };
     match outcome {

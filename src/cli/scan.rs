@@ -35,6 +35,9 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
         matches,
         skipped,
     };
+    if let Some(dir) = &args.html {
+        write_html(dir, &report, &index)?;
+    }
     write(args.format, &report, &index)?;
     if documents == 0 {
         super::error(&"no document could be read");
@@ -47,6 +50,31 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
     } else {
         EXIT_FLAGGED
     })
+}
+
+/// Writes one HTML page per flagged pair and an index page into `dir` (made if missing).
+fn write_html(dir: &std::path::Path, report: &Report, index: &Index) -> Result<(), String> {
+    use neardup::report::html;
+    let io_error = |path: &std::path::Path, e| neardup::Error::io(path, e).to_string();
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    let text_of = |id: &str| {
+        let found = index.find(id).expect("the report names indexed documents");
+        index
+            .document(found)
+            .expect("found ids exist")
+            .text
+            .as_str()
+    };
+    let mut pages = Vec::with_capacity(report.matches.len());
+    for (i, m) in report.matches.iter().enumerate() {
+        let name = format!("pair-{:05}.html", i + 1);
+        let path = dir.join(&name);
+        std::fs::write(&path, html::pair_page(m, text_of(&m.a), text_of(&m.b)))
+            .map_err(|e| io_error(&path, e))?;
+        pages.push(name);
+    }
+    let path = dir.join("index.html");
+    std::fs::write(&path, html::index_page(&report.matches, &pages)).map_err(|e| io_error(&path, e))
 }
 
 /// Writes the report on stdout. A closed pipe (`neardup scan … | head`) is not an error.

@@ -1,6 +1,7 @@
 //! What a run found: [`Match`]es, [`Skipped`] inputs and a [`Summary`], gathered in a
 //! [`Report`]; [`text`] and [`json`] write it.
 
+pub mod html;
 pub mod json;
 pub mod text;
 

@@ -42,30 +42,8 @@ fn write_match<'t>(
     m: &Match,
     text_of: &dyn Fn(&str) -> Option<&'t str>,
 ) -> io::Result<()> {
-    let (ra, rb) = if m.direction.is_known() {
-        ("source", "copy")
-    } else {
-        ("a", "b")
-    };
-    writeln!(
-        out,
-        "{}: {ra} = {}, {rb} = {} (direction {})",
-        m.kind.as_str(),
-        m.a,
-        m.b,
-        m.direction.as_str()
-    )?;
-    writeln!(
-        out,
-        "  jaccard {:.4} (estimated {:.4}); containment: {ra} {:.4}, {rb} {:.4}",
-        m.jaccard, m.estimated_jaccard, m.containment_a, m.containment_b
-    )?;
-    if let Some((ca, cb)) = m.coverage {
-        writeln!(
-            out,
-            "  coverage by aligned passages: {ra} {ca:.4}, {rb} {cb:.4}"
-        )?;
-    }
+    write_header(out, m)?;
+    let (ra, rb) = roles(m);
     let n = m.passages.len();
     let (noun, joiner) = if m.kind == Kind::Rewrite {
         ("aligned passage", "~")
@@ -98,6 +76,44 @@ fn write_match<'t>(
                 writeln!(out, "      {role:<6} \"{}\"", excerpt(text, span))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The names of the two roles: `source`, `copy` when the direction is known, else `a`, `b`.
+fn roles(m: &Match) -> (&'static str, &'static str) {
+    if m.direction.is_known() {
+        ("source", "copy")
+    } else {
+        ("a", "b")
+    }
+}
+
+/// The first lines of a pair's block: kind, ids, direction, scores.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn write_header(out: &mut dyn Write, m: &Match) -> io::Result<()> {
+    let (ra, rb) = roles(m);
+    writeln!(
+        out,
+        "{}: {ra} = {}, {rb} = {} (direction {})",
+        m.kind.as_str(),
+        m.a,
+        m.b,
+        m.direction.as_str()
+    )?;
+    writeln!(
+        out,
+        "  jaccard {:.4} (estimated {:.4}); containment: {ra} {:.4}, {rb} {:.4}",
+        m.jaccard, m.estimated_jaccard, m.containment_a, m.containment_b
+    )?;
+    if let Some((ca, cb)) = m.coverage {
+        writeln!(
+            out,
+            "  coverage by aligned passages: {ra} {ca:.4}, {rb} {cb:.4}"
+        )?;
     }
     Ok(())
 }
@@ -135,6 +151,118 @@ pub fn excerpt(text: &str, span: Span) -> String {
     let head: String = flat.chars().take(HEAD_CHARS).collect();
     let tail: String = flat.chars().skip(count - TAIL_CHARS).collect();
     format!("{} … {}", head.trim_end(), tail.trim_start())
+}
+
+/// Writes a pair's passages side by side in two columns of a `width`-character terminal, with
+/// a header of scores. With `colour`, the words each passage shares with its counterpart (same
+/// stem) are shown in bold green.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn side_by_side(
+    out: &mut dyn Write,
+    m: &Match,
+    text_a: &str,
+    text_b: &str,
+    width: usize,
+    colour: bool,
+) -> io::Result<()> {
+    let (ra, rb) = roles(m);
+    let column = (width.max(40) - 3) / 2;
+    for (n, p) in m.passages.iter().enumerate() {
+        let title = format!(
+            "passage {} of {} · similarity {:.2} · {ra} [{}, {}) ~ {rb} [{}, {})",
+            n + 1,
+            m.passages.len(),
+            p.similarity,
+            p.a.start,
+            p.a.end,
+            p.b.start,
+            p.b.end
+        );
+        let rule = width.max(40).saturating_sub(title.chars().count() + 5);
+        writeln!(out, "─── {title} {}", "─".repeat(rule))?;
+        let left = wrap(&chunks(text_a, p.a, text_b, p.b), column);
+        let right = wrap(&chunks(text_b, p.b, text_a, p.a), column);
+        for i in 0..left.len().max(right.len()) {
+            let empty = Vec::new();
+            let (l, r) = (
+                left.get(i).unwrap_or(&empty),
+                right.get(i).unwrap_or(&empty),
+            );
+            let visible: usize =
+                l.iter().map(|(w, _)| w.chars().count()).sum::<usize>() + l.len().saturating_sub(1);
+            let pad = " ".repeat(column.saturating_sub(visible));
+            writeln!(out, "{}{pad} │ {}", paint(l, colour), paint(r, colour))?;
+        }
+    }
+    Ok(())
+}
+
+/// The white-space separated pieces of `span` in `text`, each marked shared when one of its
+/// words has a stem that the other passage also has.
+fn chunks<'t>(text: &'t str, span: Span, other_text: &str, other: Span) -> Vec<(&'t str, bool)> {
+    let theirs: std::collections::HashSet<u64> = crate::passage::words(other_text, other)
+        .iter()
+        .map(|(_, t)| t.hash)
+        .collect();
+    let words = crate::passage::words(text, span);
+    let piece = &text[span.start..span.end];
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in piece.char_indices().chain([(piece.len(), ' ')]) {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                let (cs, ce) = (span.start + s, span.start + i);
+                let shared = words
+                    .iter()
+                    .any(|(w, t)| w.start >= cs && w.end <= ce && theirs.contains(&t.hash));
+                out.push((&text[cs..ce], shared));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Greedy word wrap to lines of at most `width` characters (a longer word gets a line of its
+/// own).
+fn wrap<'t>(words: &[(&'t str, bool)], width: usize) -> Vec<Vec<(&'t str, bool)>> {
+    let mut lines: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
+    let mut used = 0;
+    for &(w, shared) in words {
+        let len = w.chars().count();
+        let last = lines.last_mut().expect("lines starts non-empty");
+        if !last.is_empty() && used + 1 + len > width {
+            lines.push(vec![(w, shared)]);
+            used = len;
+        } else {
+            used += len + usize::from(!last.is_empty());
+            last.push((w, shared));
+        }
+    }
+    lines
+}
+
+/// One line of words, shared ones in bold green when `colour`.
+fn paint(line: &[(&str, bool)], colour: bool) -> String {
+    let mut out = String::new();
+    for (i, (w, shared)) in line.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if colour && *shared {
+            out.push_str("\x1b[1;32m");
+            out.push_str(w);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -452,3 +452,65 @@ fn msrp_sentence_verifier_accuracy() {
     );
     assert!(accuracy >= 0.70, "accuracy {accuracy}");
 }
+
+/// The HTML evidence page of the seeds' rewrite: one self-contained document (no script, no
+/// external asset), both whole texts (escaped), every passage anchored on both sides and
+/// linked to its counterpart, and the scores.
+#[test]
+fn html_page_is_self_contained_and_links_both_sides() {
+    use neardup::report::html;
+    let seeds = util::seeds();
+    let index = indexed(seeds.clone());
+    let m = &index.duplicates()[0];
+    let text = |id: &str| seeds.iter().find(|d| d.id == id).unwrap().text.as_str();
+    let page = html::pair_page(m, text(&m.a), text(&m.b));
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(page.trim_end().ends_with("</html>"));
+    for banned in ["<script", "<link", "src=", "url(", "@import"] {
+        assert!(!page.contains(banned), "{banned} in the page");
+    }
+    assert_eq!(page.matches("<section").count(), 2, "two columns");
+    // Both texts in full: each, escaped, is the text of its column once the markup of the
+    // passages (numbers, marks, links) is taken out.
+    let columns: Vec<String> = page
+        .split("<pre>")
+        .skip(1)
+        .map(|c| visible_text(c.split("</pre>").next().unwrap()))
+        .collect();
+    assert_eq!(
+        columns,
+        [html::escape(text(&m.a)), html::escape(text(&m.b))]
+    );
+    for n in 1..=m.passages.len() {
+        assert!(
+            page.contains(&format!("id=\"a-{n}\" href=\"#b-{n}\"")),
+            "passage {n}, side a"
+        );
+        assert!(
+            page.contains(&format!("id=\"b-{n}\" href=\"#a-{n}\"")),
+            "passage {n}, side b"
+        );
+    }
+    assert!(page.contains("coverage by aligned passages"));
+    assert!(page.contains("<mark>"), "shared words are marked");
+    let index_page = html::index_page(std::slice::from_ref(m), &["pair-00001.html".to_string()]);
+    assert!(index_page.contains("<a href=\"pair-00001.html\">1</a>"));
+}
+
+/// HTML with the passage numbers (`<sup>…</sup>`) and every tag removed.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let skip = if after.starts_with("<sup>") {
+            after.find("</sup>").unwrap() + "</sup>".len()
+        } else {
+            after.find('>').unwrap() + 1
+        };
+        rest = &after[skip..];
+    }
+    out.push_str(rest);
+    out
+}

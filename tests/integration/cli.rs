@@ -388,3 +388,95 @@ fn output_is_byte_identical_on_one_thread_or_many() {
         eqnice!(mask_elapsed(&one.stdout), mask_elapsed(&many.stdout));
     }
 }
+
+#[test]
+fn compare_shows_the_aligned_passages_and_exits_by_verdict() {
+    let seeds = util::corpus_dir().join("seeds");
+    let a = seeds.join("000_080705039001ce5b.txt");
+    let b = seeds.join("001_a7725bf3c94c141c.txt");
+    let scratch = Scratch::new();
+    let page = scratch.path().join("pair.html");
+    let args = [
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--corpus",
+        seeds.to_str().unwrap(),
+        "--width",
+        "100",
+        "--html",
+        page.to_str().unwrap(),
+    ];
+    let out = neardup(scratch.path(), &args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "flagged as rewrite");
+    assert!(lines[1].starts_with("rewrite: source = "), "{}", lines[1]);
+    assert_eq!(out.stdout.matches("─── passage ").count(), 4);
+    // Two columns, never wider than asked, no colour codes when stdout is not a terminal.
+    for line in lines.iter().filter(|l| l.contains(" │ ")) {
+        assert!(line.chars().count() <= 100, "{line:?}");
+    }
+    assert!(!out.stdout.contains('\x1b'));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+
+    // An unrelated pair: the evidence and why it falls short; exit 0.
+    let c = seeds.join("003_af523ab8388c771a.txt");
+    let out = neardup(
+        scratch.path(),
+        &[
+            "compare",
+            a.to_str().unwrap(),
+            c.to_str().unwrap(),
+            "--color",
+            "always",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("not flagged: "), "{}", out.stdout);
+
+    let out = neardup(
+        scratch.path(),
+        &["compare", a.to_str().unwrap(), "missing.txt"],
+    );
+    eqnice!(
+        "neardup: error: missing.txt: no such file or directory\n",
+        out.stderr
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn scan_html_writes_a_page_per_pair_and_an_index() {
+    let scratch = Scratch::new();
+    good_folder(&scratch);
+    scratch.write("good/copy.txt", ORIGINAL);
+    let out = neardup(
+        scratch.path(),
+        &["scan", "good", "--html", "evidence", "-q"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mut files: Vec<String> = std::fs::read_dir(scratch.path().join("evidence"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    // copy ~ edited, copy ~ original (exact), edited ~ original.
+    assert_eq!(
+        files,
+        [
+            "index.html",
+            "pair-00001.html",
+            "pair-00002.html",
+            "pair-00003.html"
+        ]
+    );
+    let index = std::fs::read_to_string(scratch.path().join("evidence/index.html")).unwrap();
+    for page in &files[1..] {
+        assert!(
+            index.contains(&format!("href=\"{page}\"")),
+            "{page} not linked"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! `neardup compare A B`: two articles' aligned passages side by side, with the scores, in the
+//! terminal (colour on a TTY) and optionally as an HTML page.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use neardup::report::{html, text};
+use neardup::{Document, Index, input};
+
+use super::args::{Colour, CompareArgs};
+use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
+
+/// Compares the two files; exits 1 if the pair is flagged, 0 if not.
+pub fn run(args: &CompareArgs) -> Result<u8, String> {
+    let config = args.detector.config();
+    config.validate().map_err(|e| e.to_string())?;
+    steps::threads(&args.detector)?;
+    let read = |path: &Path| {
+        input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
+            .map_err(|e| e.to_string())
+    };
+    let (a, b) = (read(&args.a)?, read(&args.b)?);
+    if a.id == b.id {
+        return Err(format!("{}: the same file twice", a.id));
+    }
+    // The context documents give the word weights and the boilerplate counts.
+    let (batch, _) = steps::read(&args.corpus, &[], &config, &args.detector);
+    let mut docs: Vec<Document> = batch
+        .documents
+        .into_iter()
+        .filter(|d| d.id != a.id && d.id != b.id)
+        .collect();
+    let context = docs.len();
+    docs.push(a);
+    docs.push(b);
+    let mut index = Index::new(config).map_err(|e| e.to_string())?;
+    let ids = index.insert_batch(docs).map_err(|e| e.to_string())?;
+    let (ia, ib) = (ids[context], ids[context + 1]);
+    let c = index
+        .compare(ia, ib)
+        .expect("both documents were just inserted");
+    let m = &c.found;
+    let text_of = |id: &str| {
+        let found = index.find(id).expect("the match names indexed documents");
+        index
+            .document(found)
+            .expect("found ids exist")
+            .text
+            .as_str()
+    };
+    let (text_a, text_b) = (text_of(&m.a), text_of(&m.b));
+
+    if let Some(path) = &args.html {
+        std::fs::write(path, html::pair_page(m, text_a, text_b))
+            .map_err(|e| neardup::Error::io(path, e).to_string())?;
+    }
+    let colour = match args.colour {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = args.width.unwrap_or_else(|| {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100)
+    });
+    let mut out = BufWriter::new(io::stdout().lock());
+    let verdict = if c.flagged {
+        format!("flagged as {}", m.kind.as_str())
+    } else if m.passages.is_empty() {
+        "not flagged: no passages align".to_string()
+    } else {
+        let cfg = index.config();
+        format!(
+            "not flagged: {} aligned passage(s) cover at most {:.2}; a rewrite needs {} covering {:.2}",
+            m.passages.len(),
+            m.coverage.map_or(0.0, |(x, y)| x.max(y)),
+            cfg.rewrite_min_passages,
+            cfg.rewrite_coverage
+        )
+    };
+    let written = (|| {
+        writeln!(out, "{verdict}")?;
+        text::write_header(&mut out, m)?;
+        text::side_by_side(&mut out, m, text_a, text_b, width, colour)?;
+        out.flush()
+    })();
+    super::finish_write(written)?;
+    Ok(if c.flagged { EXIT_FLAGGED } else { EXIT_CLEAN })
+}
