@@ -10,7 +10,7 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use neardup::align::{self, Shingled};
 use neardup::lsh::Lsh;
-use neardup::{Config, Document, Index, MinHasher, input, normalize, shingle};
+use neardup::{Config, Document, Index, MinHasher, input, normalize, passage, rewrite, shingle};
 
 /// The articles of `corpus/`, read once, outside every timed closure.
 fn corpus() -> Vec<Document> {
@@ -119,6 +119,48 @@ fn stages(c: &mut Criterion) {
                 let found = align::passages(black_box(side), side, k);
                 assert_eq!(found.len(), 1);
             }
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("passage");
+    group.throughput(Throughput::Bytes(total));
+    group.bench_function("passages", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| passage::passages(black_box(&d.text)).len())
+                .sum();
+            assert!(n > 100);
+        })
+    });
+    group.finish();
+
+    // Align every document's sentences with every other's: the verification of a rewrite
+    // candidate, over all pairs of the corpus.
+    let split: Vec<Vec<passage::Passage>> =
+        docs.iter().map(|d| passage::passages(&d.text)).collect();
+    let mut stats = rewrite::Stats::new();
+    for p in &split {
+        stats.add(p);
+    }
+    let weighted: Vec<Vec<rewrite::Weighted>> = split
+        .iter()
+        .map(|p| rewrite::weigh(p, &stats, config.boilerplate_min_docs))
+        .collect();
+    let mut group = c.benchmark_group("rewrite");
+    group.throughput(Throughput::Bytes(total));
+    group.bench_function("align_all_pairs", |b| {
+        b.iter(|| {
+            let mut links = 0;
+            for (i, a) in weighted.iter().enumerate() {
+                for other in &weighted[i + 1..] {
+                    links += rewrite::align(black_box(a), other, config.passage_threshold)
+                        .links
+                        .len();
+                }
+            }
+            assert!(links >= 4, "000 and 001 align four sentences");
         })
     });
     group.finish();

@@ -125,14 +125,35 @@ fn terms(stemmer: &Stemmer, text: &str, tokens: &[normalize::Token]) -> Vec<Term
     terms
 }
 
+/// Words remembered per thread before the cache is emptied (a few MB at most).
+const CACHE_WORDS: usize = 1 << 18;
+
+thread_local! {
+    /// Term of each word form seen, by the word as written: stemming is the costly step, and
+    /// news text repeats its words.
+    static TERMS: std::cell::RefCell<std::collections::HashMap<Box<str>, Term, ahash::RandomState>> =
+        std::cell::RefCell::new(std::collections::HashMap::default());
+}
+
 /// The term of one word: folded, possessive removed, stemmed, hashed.
 fn term(stemmer: &Stemmer, word: &str) -> Term {
-    let folded = normalize::fold(word);
-    let base = folded.strip_suffix("'s").unwrap_or(&folded);
-    Term {
-        hash: xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED),
-        function: is_function_word(base),
-    }
+    TERMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&t) = cache.get(word) {
+            return t;
+        }
+        let folded = normalize::fold(word);
+        let base = folded.strip_suffix("'s").unwrap_or(&folded);
+        let t = Term {
+            hash: xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED),
+            function: is_function_word(base),
+        };
+        if cache.len() >= CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.into(), t);
+        t
+    })
 }
 
 /// The byte spans of the sentences of `text` (trimmed of white space, never empty).

@@ -181,6 +181,18 @@ fn same_output_on_one_thread_or_many() {
     };
     let one = render(1);
     assert!(one.lines().count() > 50, "the corpus must give many pairs");
+    for kind in ["exact-duplicate", "near-duplicate", "rewrite"] {
+        assert!(
+            one.contains(&format!("\"kind\":\"{kind}\"")),
+            "no {kind} to compare"
+        );
+    }
+    for kind in ["exact-duplicate", "near-duplicate", "rewrite"] {
+        assert!(
+            one.contains(&format!("\"kind\":\"{kind}\"")),
+            "no {kind} to compare"
+        );
+    }
     eqnice!(one, render(4));
 }
 

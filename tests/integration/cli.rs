@@ -385,6 +385,10 @@ fn output_is_byte_identical_on_one_thread_or_many() {
             one.stdout.lines().count() > 50,
             "{format}: too few pairs to compare"
         );
+        assert!(
+            one.stdout.contains("rewrite"),
+            "{format}: no rewrite to compare"
+        );
         eqnice!(mask_elapsed(&one.stdout), mask_elapsed(&many.stdout));
     }
 }
