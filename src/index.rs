@@ -153,6 +153,12 @@ impl Index {
         self.docs.get(id.as_usize())
     }
 
+    /// The original text of the document with this id.
+    pub fn text(&self, id: &str) -> Option<&str> {
+        let found = self.find(id)?;
+        self.document(found).map(|d| d.text.as_str())
+    }
+
     /// The [`DocId`] of the document with this id.
     pub fn find(&self, id: &str) -> Option<DocId> {
         self.ids.get(id).copied()
@@ -401,6 +407,20 @@ impl Index {
         if kind == Kind::NearDuplicate && scores.jaccard < self.config.threshold {
             return None;
         }
+        let passages = self.shared_passages(&doc_a.text, &doc_b.text);
+        Some(self.matched(kind, a, b, &scores, None, passages))
+    }
+
+    /// A match of `a` and `b` with their scores, its direction decided.
+    fn matched(
+        &self,
+        kind: Kind,
+        (doc_a, pa): (&Document, &Profile),
+        (doc_b, pb): (&Document, &Profile),
+        scores: &verify::Scores,
+        coverage: Option<(f64, f64)>,
+        passages: Vec<Passage>,
+    ) -> Match {
         let found = Match {
             kind,
             direction: Direction::Unknown,
@@ -410,10 +430,10 @@ impl Index {
             jaccard: scores.jaccard,
             containment_a: scores.containment_a,
             containment_b: scores.containment_b,
-            coverage: None,
-            passages: self.shared_passages(&doc_a.text, &doc_b.text),
+            coverage,
+            passages,
         };
-        Some(self.directed(found, doc_a, doc_b))
+        self.directed(found, doc_a, doc_b)
     }
 
     /// Verifies a rewrite candidate by aligning the two documents' passages: `Some` match if
@@ -440,33 +460,24 @@ impl Index {
         weighted_a: &[rewrite::Weighted],
         weighted_b: &[rewrite::Weighted],
     ) -> (Match, bool) {
-        let ((doc_a, pa), (doc_b, pb)) = (a, b);
+        let ((_, pa), (_, pb)) = (a, b);
         let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
         let coverage = alignment.coverage_a.max(alignment.coverage_b);
         let flagged = alignment.links.len() >= self.config.rewrite_min_passages
             && coverage >= self.config.rewrite_coverage;
         let scores = verify::scores(&pa.set, &pb.set);
-        let found = Match {
-            kind: Kind::Rewrite,
-            direction: Direction::Unknown,
-            a: doc_a.id.clone(),
-            b: doc_b.id.clone(),
-            estimated_jaccard: pa.signature.jaccard(&pb.signature),
-            jaccard: scores.jaccard,
-            containment_a: scores.containment_a,
-            containment_b: scores.containment_b,
-            coverage: Some((alignment.coverage_a, alignment.coverage_b)),
-            passages: alignment
-                .links
-                .iter()
-                .map(|l| Passage {
-                    a: pa.passages[l.a].span,
-                    b: pb.passages[l.b].span,
-                    similarity: l.similarity,
-                })
-                .collect(),
-        };
-        (self.directed(found, doc_a, doc_b), flagged)
+        let passages = alignment
+            .links
+            .iter()
+            .map(|l| Passage {
+                a: pa.passages[l.a].span,
+                b: pb.passages[l.b].span,
+                similarity: l.similarity,
+            })
+            .collect();
+        let coverage = Some((alignment.coverage_a, alignment.coverage_b));
+        let found = self.matched(Kind::Rewrite, a, b, &scores, coverage, passages);
+        (found, flagged)
     }
 
     /// Decides the direction: by `published` times when both documents have different ones,

@@ -40,14 +40,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         .compare(ia, ib)
         .expect("both documents were just inserted");
     let m = &c.found;
-    let text_of = |id: &str| {
-        let found = index.find(id).expect("the match names indexed documents");
-        index
-            .document(found)
-            .expect("found ids exist")
-            .text
-            .as_str()
-    };
+    let text_of = |id: &str| index.text(id).expect("the match names indexed documents");
     let (text_a, text_b) = (text_of(&m.a), text_of(&m.b));
 
     if let Some(path) = &args.html {

@@ -57,14 +57,7 @@ fn write_html(dir: &std::path::Path, report: &Report, index: &Index) -> Result<(
     use neardup::report::html;
     let io_error = |path: &std::path::Path, e| neardup::Error::io(path, e).to_string();
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let text_of = |id: &str| {
-        let found = index.find(id).expect("the report names indexed documents");
-        index
-            .document(found)
-            .expect("found ids exist")
-            .text
-            .as_str()
-    };
+    let text_of = |id: &str| index.text(id).expect("the report names indexed documents");
     let mut pages = Vec::with_capacity(report.matches.len());
     for (i, m) in report.matches.iter().enumerate() {
         let name = format!("pair-{:05}.html", i + 1);
@@ -81,10 +74,7 @@ fn write_html(dir: &std::path::Path, report: &Report, index: &Index) -> Result<(
 fn write(format: Format, report: &Report, index: &Index) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let text_of = |id: &str| -> Option<&str> {
-        let found = index.find(id)?;
-        index.document(found).map(|d| d.text.as_str())
-    };
+    let text_of = |id: &str| index.text(id);
     let written = match format {
         Format::Text => text::write(&mut out, report, &text_of),
         Format::Jsonl => json::write_jsonl(&mut out, report),
