@@ -166,17 +166,20 @@ pub fn evaluate(
         }
     }
     let is_positive = |label: &str| positive.iter().any(|p| p == label);
-    let mut cross = Vec::new();
-    for &a in &sources {
-        for &b in &suspects {
-            let pair = key(a, b);
-            if a != b && !labelled.contains_key(&pair) {
-                cross.push(pair);
-            }
-        }
-    }
+    // Cross pairs are counted, not listed (there are |sources| x |suspects| of them): the
+    // unordered pairs {s, x} with s a source, x a suspect, s != x, less the labelled ones.
+    let both = sources.intersection(&suspects).count();
+    let unordered = sources.len() * suspects.len() - both - both * both.saturating_sub(1) / 2;
+    let cross_pairs = unordered - labelled.keys().filter(|(a, b)| a != b).count();
+    let is_cross = |(a, b): &(String, String)| {
+        let (a, b) = (a.as_str(), b.as_str());
+        a != b
+            && !labelled.contains_key(&key(a, b))
+            && ((sources.contains(a) && suspects.contains(b))
+                || (sources.contains(b) && suspects.contains(a)))
+    };
+    let mut cross: Vec<&(String, String)> = scores.keys().filter(|p| is_cross(p)).collect();
     cross.sort();
-    cross.dedup();
 
     let point = |t: f64| {
         let (mut tp, mut fp, mut positives) = (0usize, 0usize, 0usize);
@@ -234,16 +237,16 @@ pub fn evaluate(
     let cross_flagged: Vec<(String, String)> = cross
         .iter()
         .filter(|p| flagged_at(p, rewrite_coverage))
-        .cloned()
+        .map(|p| (*p).clone())
         .collect();
     let other_flagged = scores
         .keys()
         .filter(|p| flagged_at(p, rewrite_coverage))
-        .filter(|p| !labelled.contains_key(*p) && cross.binary_search(p).is_err())
+        .filter(|p| !labelled.contains_key(*p) && !is_cross(p))
         .count();
     Evaluation {
         labels: labels_out,
-        cross_pairs: cross.len(),
+        cross_pairs,
         cross_flagged,
         other_flagged,
         unknown_ids,

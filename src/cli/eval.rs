@@ -116,14 +116,10 @@ fn write_text(
         )?;
     }
     for l in &e.labels {
-        for (a, b) in &l.errors {
-            let what = if l.positive { "missed" } else { "flagged" };
-            writeln!(out, "  {what} ({}): {a} ~ {b}", l.label)?;
-        }
+        let what = if l.positive { "missed" } else { "flagged" };
+        list_errors(out, &format!("{what} ({})", l.label), &l.errors)?;
     }
-    for (a, b) in &e.cross_flagged {
-        writeln!(out, "  flagged (unlabelled cross pair): {a} ~ {b}")?;
-    }
+    list_errors(out, "flagged (unlabelled cross pair)", &e.cross_flagged)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -140,6 +136,20 @@ fn write_text(
             "  {:>8.2} {:>7.3} {:>9.3} {:>6.3}",
             p.rewrite_coverage, p.recall, p.precision, p.f1
         )?;
+    }
+    Ok(())
+}
+
+/// Names at most `MAX_LISTED` pairs of one kind of error, then says how many more there are
+/// (`--format json` lists them all).
+fn list_errors(out: &mut dyn Write, what: &str, pairs: &[(String, String)]) -> io::Result<()> {
+    const MAX_LISTED: usize = 20;
+    for (a, b) in pairs.iter().take(MAX_LISTED) {
+        writeln!(out, "  {what}: {a} ~ {b}")?;
+    }
+    if pairs.len() > MAX_LISTED {
+        let more = pairs.len() - MAX_LISTED;
+        writeln!(out, "  {what}: … and {more} more (--format json lists all)")?;
     }
     Ok(())
 }
