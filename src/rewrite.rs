@@ -205,10 +205,31 @@ pub struct Alignment {
 /// assert_eq!((found.links[0].a, found.links[0].b), (0, 0));
 /// ```
 pub fn align(a: &[Weighted], b: &[Weighted], threshold: f64) -> Alignment {
+    // Similarities through an index of b's sentences by term: walking a sentence's terms in
+    // ascending order and adding each shared term's weight to every b sentence that has it
+    // adds the same weights in the same order as `similarity`'s merge, so the values are
+    // bit-identical, but pairs that share nothing cost nothing.
+    let mut postings: HashMap<u64, Vec<usize>, ahash::RandomState> = HashMap::default();
+    for (j, pb) in b.iter().enumerate().filter(|(_, p)| !p.boilerplate) {
+        for &t in &pb.terms {
+            postings.entry(t).or_default().push(j);
+        }
+    }
+    let mut shared = vec![0.0f64; b.len()];
+    let mut touched: Vec<usize> = Vec::new();
     let mut links = Vec::new();
     for (i, pa) in a.iter().enumerate().filter(|(_, p)| !p.boilerplate) {
-        for (j, pb) in b.iter().enumerate().filter(|(_, p)| !p.boilerplate) {
-            let similarity = similarity(pa, pb);
+        for (&t, &w) in pa.terms.iter().zip(&pa.weights) {
+            for &j in postings.get(&t).map_or(&[][..], Vec::as_slice) {
+                if shared[j] == 0.0 {
+                    touched.push(j); // weights are at least 1, so 0 means untouched
+                }
+                shared[j] += w;
+            }
+        }
+        for &j in &touched {
+            let union = pa.total + b[j].total - shared[j];
+            let similarity = if union <= 0.0 { 0.0 } else { shared[j] / union };
             if similarity >= threshold {
                 links.push(Link {
                     a: i,
@@ -216,7 +237,9 @@ pub fn align(a: &[Weighted], b: &[Weighted], threshold: f64) -> Alignment {
                     similarity,
                 });
             }
+            shared[j] = 0.0;
         }
+        touched.clear();
     }
     let off_diagonal = |l: &Link| (l.a as f64 / a.len() as f64 - l.b as f64 / b.len() as f64).abs();
     links.sort_by(|x, y| {
@@ -288,6 +311,51 @@ mod tests {
             "reordered words still match"
         );
         assert!(similarity(&p[0], &p[2]) < 0.2);
+    }
+
+    /// The indexed alignment gives exactly the similarities of the pairwise merge.
+    #[test]
+    fn indexed_alignment_matches_pairwise_similarity() {
+        let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let mut state = 3u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..50 {
+            let mut doc = || {
+                let mut text = String::new();
+                for _ in 0..(3 + next(6)) {
+                    for _ in 0..(5 + next(8)) {
+                        text.push_str(&words[next(words.len())]);
+                        text.push(' ');
+                    }
+                    text.push_str(".\n");
+                }
+                passages(&text)
+            };
+            let (a, b) = (doc(), doc());
+            let mut stats = Stats::new();
+            stats.add(&a);
+            stats.add(&b);
+            let (wa, wb) = (weigh(&a, &stats, 10), weigh(&b, &stats, 10));
+            let mut want = Vec::new();
+            for (i, pa) in wa.iter().enumerate() {
+                for (j, pb) in wb.iter().enumerate() {
+                    let s = similarity(pa, pb);
+                    if s >= 0.2 {
+                        want.push((i, j, s.to_bits()));
+                    }
+                }
+            }
+            let found = align(&wa, &wb, 0.2);
+            for l in &found.links {
+                assert!(want.contains(&(l.a, l.b, l.similarity.to_bits())), "{l:?}");
+            }
+            assert!(found.links.len() <= want.len());
+        }
     }
 
     #[test]
