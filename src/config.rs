@@ -68,6 +68,9 @@ pub struct Config {
     /// Smallest difference in coverage (0..=1) between two documents for the more covered one
     /// to be called the copy, when no timestamps decide. Default 0.1.
     pub direction_margin: f64,
+    /// Whether to look for rewrites at all. Off, documents are not split into sentences and
+    /// only exact and near-duplicates are found, several times faster. Default on.
+    pub rewrites: bool,
 }
 
 /// Version of the normalisation rules: anything that changes tokens or their hashes bumps it,
@@ -88,6 +91,7 @@ impl Default for Config {
             rewrite_min_passages: 2,
             boilerplate_min_docs: 10,
             direction_margin: 0.1,
+            rewrites: true,
         }
     }
 }
@@ -156,6 +160,12 @@ impl Config {
     /// Sets [`Config::direction_margin`] (coverage difference in [0, 1]; default 0.1).
     pub fn direction_margin(mut self, margin: f64) -> Config {
         self.direction_margin = margin;
+        self
+    }
+
+    /// Sets [`Config::rewrites`] (default `true`).
+    pub fn rewrites(mut self, on: bool) -> Config {
+        self.rewrites = on;
         self
     }
 

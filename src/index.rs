@@ -297,6 +297,9 @@ impl Index {
             .par_iter()
             .filter_map(|&(a, b)| self.check_duplicate(side(a), side(b)).map(|m| ((a, b), m)))
             .collect();
+        if !self.config.rewrites {
+            return found.into_iter().map(|(_, m)| m).collect();
+        }
         let duplicates: HashSet<(DocId, DocId)> = found.iter().map(|(pair, _)| *pair).collect();
         let rewrites: Vec<(DocId, DocId)> = self
             .passage_lsh
@@ -368,7 +371,11 @@ impl Index {
             text_hash: shingle::text_hash(&tokens),
             set,
             signature,
-            passages: passage::passages(text),
+            passages: if self.config.rewrites {
+                passage::passages(text)
+            } else {
+                Vec::new()
+            },
         }
     }
 

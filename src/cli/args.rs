@@ -92,6 +92,11 @@ pub struct DetectorArgs {
     #[arg(long, value_name = "N")]
     pub boilerplate_min_docs: Option<u32>,
 
+    /// Find exact and near-duplicates only: no sentence analysis, no rewrites (several times
+    /// faster).
+    #[arg(long)]
+    pub no_rewrites: bool,
+
     /// Extension of the files read from directories; may be repeated; "*" reads every file.
     /// Files named directly are always read.
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
@@ -136,6 +141,9 @@ impl DetectorArgs {
         }
         if let Some(v) = self.boilerplate_min_docs {
             config = config.boilerplate_min_docs(v);
+        }
+        if self.no_rewrites {
+            config = config.rewrites(false);
         }
         config
     }

@@ -526,3 +526,20 @@ fn visible_text(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Duplicates-only mode finds exactly the duplicates the full run finds, and no rewrite.
+#[test]
+fn without_rewrites_the_duplicates_are_the_same() {
+    let docs = util::synthetic_corpus(6, 100);
+    let full = indexed(docs.clone()).duplicates();
+    let mut lean = Index::new(Config::default().rewrites(false)).unwrap();
+    lean.insert_batch(docs).unwrap();
+    let lean = lean.duplicates();
+    assert!(full.iter().any(|m| m.kind == Kind::Rewrite));
+    let want: Vec<&neardup::Match> = full.iter().filter(|m| m.kind != Kind::Rewrite).collect();
+    assert_eq!(lean.iter().collect::<Vec<_>>(), want);
+
+    let mut seeds = Index::new(Config::default().rewrites(false)).unwrap();
+    seeds.insert_batch(util::seeds()).unwrap();
+    assert!(seeds.duplicates().is_empty());
+}

@@ -49,11 +49,13 @@ impl Rng {
     }
 }
 
-/// A synthetic article of `words` words drawn from a 5,000-word vocabulary, in sentences.
+/// A synthetic article of `words` words drawn from a 5,000-word vocabulary, in sentences of
+/// 17 words that start with a capital letter.
 pub fn article(rng: &mut Rng, words: usize) -> String {
     let mut text = String::new();
     for i in 0..words {
-        let word = format!("w{}", rng.below(5000));
+        let initial = if i % 17 == 0 { 'W' } else { 'w' };
+        let word = format!("{initial}{}", rng.below(5000));
         if i > 0 {
             text.push(if i % 17 == 0 { '.' } else { ' ' });
             if i % 17 == 0 {
