@@ -63,23 +63,36 @@ pub struct Passage {
 /// assert_eq!(&b[p.b.start..p.b.end], "The council approved the new budget on Monday");
 /// ```
 pub fn passages(a: Shingled<'_>, b: Shingled<'_>, k: usize) -> Vec<Passage> {
-    let mut positions: HashMap<u64, Vec<usize>, ahash::RandomState> =
+    // Positions of each shingle of `b` as a chain: `first[h]` is its first position and
+    // `next[j]` the position after `j` with the same shingle (`NONE` at the end). One map
+    // entry per distinct shingle and no list per shingle.
+    const NONE: u32 = u32::MAX;
+    let mut first: HashMap<u64, u32, ahash::RandomState> =
         HashMap::with_capacity_and_hasher(b.shingles.len(), ahash::RandomState::new());
-    for (j, &h) in b.shingles.iter().enumerate() {
-        let list = positions.entry(h).or_default();
-        if list.len() < MAX_POSITIONS_PER_SHINGLE {
-            list.push(j);
+    let mut next = vec![NONE; b.shingles.len()];
+    for (j, &h) in b.shingles.iter().enumerate().rev() {
+        if let Some(old) = first.insert(h, j as u32) {
+            next[j] = old;
         }
     }
+    let (first, next) = (&first, &next);
+    let positions = |h: &u64| {
+        let mut at = first.get(h).copied().unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            (at != NONE).then(|| {
+                let j = at as usize;
+                at = next[j];
+                j
+            })
+        })
+        .take(MAX_POSITIONS_PER_SHINGLE)
+    };
 
     // Runs of shingles: (start in a, start in b, length in shingles).
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
     let mut open: HashMap<isize, (usize, usize, usize), ahash::RandomState> = HashMap::default();
     for (i, h) in a.shingles.iter().enumerate() {
-        let Some(list) = positions.get(h) else {
-            continue;
-        };
-        for &j in list {
+        for j in positions(h) {
             let diagonal = j as isize - i as isize;
             match open.get_mut(&diagonal) {
                 Some(run) if run.0 + run.2 == i => run.2 += 1,

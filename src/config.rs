@@ -29,6 +29,13 @@ use crate::error::{Error, Result};
 ///   and false-negative probability mass (see [`lsh::shape`](crate::lsh::shape)). Every candidate
 ///   is verified exactly, so a false positive costs only a little time while a false negative
 ///   loses a result: missing is weighted 19 times as heavily as a spurious candidate.
+/// * **`verify_margin = 4`** standard errors. Most candidates from the bands are far below the
+///   threshold (on the 100k bench corpus, 124,000 candidates for 17,700 pairs), and verifying
+///   one means re-reading both documents' shingles. A candidate whose *estimated* Jaccard is
+///   more than 4 standard errors `sqrt(t (1 - t) / num_hashes)` below the threshold `t` is
+///   dropped first: a pair exactly at the threshold is lost with probability about 3 in
+///   100,000 under the binomial model, and less in practice, since one-permutation estimates
+///   are tighter (measured standard deviation 0.033 against the model's 0.044 at t = 0.5).
 ///
 /// # Example
 ///
@@ -68,6 +75,10 @@ pub struct Config {
     /// Smallest difference in coverage (0..=1) between two documents for the more covered one
     /// to be called the copy, when no timestamps decide. Default 0.1.
     pub direction_margin: f64,
+    /// Candidates whose estimated Jaccard is more than this many standard errors below the
+    /// threshold are dropped before exact verification (see above). `f64::INFINITY` verifies
+    /// every candidate. Default 4.
+    pub verify_margin: f64,
     /// Whether to look for rewrites at all. Off, documents are not split into sentences and
     /// only exact and near-duplicates are found, several times faster. Default on.
     pub rewrites: bool,
@@ -75,7 +86,7 @@ pub struct Config {
 
 /// Version of the normalisation rules: anything that changes tokens or their hashes bumps it,
 /// because signatures made under one version cannot be compared with another's.
-pub const NORMALIZE_VERSION: u32 = 1;
+pub const NORMALIZE_VERSION: u32 = 2;
 
 impl Default for Config {
     fn default() -> Config {
@@ -91,6 +102,7 @@ impl Default for Config {
             rewrite_min_passages: 2,
             boilerplate_min_docs: 10,
             direction_margin: 0.1,
+            verify_margin: 4.0,
             rewrites: true,
         }
     }
@@ -163,6 +175,30 @@ impl Config {
         self
     }
 
+    /// Sets [`Config::verify_margin`] (standard errors, at least 0; default 4).
+    pub fn verify_margin(mut self, sigmas: f64) -> Config {
+        self.verify_margin = sigmas;
+        self
+    }
+
+    /// The smallest estimated Jaccard a candidate needs to be verified exactly: the threshold
+    /// less [`Config::verify_margin`] standard errors of the estimate at the threshold.
+    ///
+    /// ```
+    /// let config = neardup::Config::default(); // t = 0.5, 128 hashes, margin 4
+    /// assert!((config.min_estimate() - (0.5 - 4.0 * (0.25f64 / 128.0).sqrt())).abs() < 1e-12);
+    /// assert_eq!(config.verify_margin(f64::INFINITY).min_estimate(), f64::NEG_INFINITY);
+    /// ```
+    pub fn min_estimate(&self) -> f64 {
+        let t = self.threshold;
+        let error = (t * (1.0 - t) / self.num_hashes as f64).sqrt();
+        if self.verify_margin.is_infinite() {
+            f64::NEG_INFINITY
+        } else {
+            t - self.verify_margin * error
+        }
+    }
+
     /// Sets [`Config::rewrites`] (default `true`).
     pub fn rewrites(mut self, on: bool) -> Config {
         self.rewrites = on;
@@ -226,6 +262,10 @@ impl Config {
             let got = self.direction_margin;
             return bad("direction_margin", format!("must be in [0, 1], got {got}"));
         }
+        if self.verify_margin.is_nan() || self.verify_margin < 0.0 {
+            let got = self.verify_margin;
+            return bad("verify_margin", format!("must be at least 0, got {got}"));
+        }
         Ok(())
     }
 }
@@ -249,6 +289,8 @@ mod tests {
                 Some("false_negative_weight"),
             ),
             (Config::default().max_file_bytes(0), Some("max_file_bytes")),
+            (Config::default().verify_margin(-1.0), Some("verify_margin")),
+            (Config::default().verify_margin(f64::INFINITY), None),
         ];
         for (config, want) in cases {
             let got = match config.validate() {

@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
-use crate::minhash::{MinHasher, Signature};
-use crate::normalize;
+use crate::minhash::{MinHasher, OnePermutation, Signature};
+use crate::normalize::{self, Token};
 use crate::passage::{self, Passage as Sentence};
 use crate::report::{Direction, Kind, Match};
 use crate::rewrite::{self, Stats};
@@ -34,11 +34,13 @@ const PASSAGE_MAX_BUCKET: usize = 100;
 /// Seed offset of the passage MinHash functions, so they differ from the document ones.
 const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
 
-/// What the index keeps of one document to verify candidates without re-reading it.
+/// What the index keeps of one document between insertion and verification: its signature
+/// and little else. Shingle sets are not kept (they would outweigh the text); a candidate
+/// pair re-derives them from the texts (see [`Exact`]), which costs one tokenising pass.
 #[derive(Clone, Debug)]
 struct Profile {
-    /// Sorted, repeat-free shingle hashes.
-    set: Vec<u64>,
+    /// Number of shingles (repeats counted); 0 for a document without words.
+    shingles: usize,
     signature: Signature,
     /// Hash of the whole normalised token sequence (exact duplicates).
     text_hash: u64,
@@ -49,9 +51,30 @@ struct Profile {
 impl Profile {
     /// A document without words matches nothing.
     fn is_empty(&self) -> bool {
-        self.set.is_empty()
+        self.shingles == 0
     }
 }
+
+/// The exact shingle data of one text, derived when one of its candidate pairs is verified.
+struct Exact {
+    tokens: Vec<Token>,
+    /// Shingle hashes in text order.
+    shingles: Vec<u64>,
+    /// The same, sorted, without repeats.
+    set: Vec<u64>,
+}
+
+impl Exact {
+    fn shingled(&self) -> Shingled<'_> {
+        Shingled {
+            tokens: &self.tokens,
+            shingles: &self.shingles,
+        }
+    }
+}
+
+/// One indexed (or probe) document and its profile.
+type Side<'a> = (&'a Document, &'a Profile);
 
 /// A set of documents, searchable for exact duplicates, near-duplicates and rewrites.
 ///
@@ -87,7 +110,7 @@ impl Profile {
 #[derive(Clone, Debug)]
 pub struct Index {
     config: Config,
-    hasher: MinHasher,
+    hasher: OnePermutation,
     lsh: Lsh,
     passage_hasher: MinHasher,
     passage_lsh: Lsh,
@@ -112,7 +135,7 @@ impl Index {
             config.false_negative_weight,
         );
         Ok(Index {
-            hasher: MinHasher::new(config.num_hashes, config.seed),
+            hasher: OnePermutation::new(config.num_hashes, config.seed),
             lsh: Lsh::new(bands, rows),
             passage_hasher: MinHasher::new(
                 PASSAGE_BANDS * PASSAGE_ROWS,
@@ -245,11 +268,14 @@ impl Index {
             candidates.sort_unstable();
             candidates.dedup();
         }
+        candidates.retain(|&id| self.worth_verifying(self.side(id).1, &probe));
+        let probe_exact = self.exact(&doc.text);
         let mut found: Vec<(DocId, Match)> = candidates
             .par_iter()
             .filter_map(|&id| {
-                let indexed = (&self.docs[id.as_usize()], &self.profiles[id.as_usize()]);
-                self.check_duplicate(indexed, (doc, &probe))
+                let indexed = self.side(id);
+                let exact = self.exact(&indexed.0.text);
+                self.check_duplicate((indexed, &exact), ((doc, &probe), &probe_exact))
                     .map(|m| (id, m))
             })
             .collect();
@@ -269,9 +295,8 @@ impl Index {
             .collect();
         let weighted_probe = self.weigh(&probe.passages);
         found.par_extend(passage_candidates.par_iter().filter_map(|&id| {
-            let profile = &self.profiles[id.as_usize()];
-            let indexed = (&self.docs[id.as_usize()], profile);
-            let weighted = self.weigh(&profile.passages);
+            let indexed = self.side(id);
+            let weighted = self.weigh(&indexed.1.passages);
             self.check_rewrite(indexed, (doc, &probe), &weighted, &weighted_probe)
                 .map(|m| (id, m))
         }));
@@ -284,7 +309,7 @@ impl Index {
     /// from the document tables and from equal normalised texts; rewrite candidates, for pairs
     /// that are not duplicates, from the passage tables. All are verified in parallel.
     pub fn duplicates(&self) -> Vec<Match> {
-        let side = |id: DocId| (&self.docs[id.as_usize()], &self.profiles[id.as_usize()]);
+        let side = |id: DocId| self.side(id);
         let mut pairs = self.lsh.candidate_pairs();
         for ids in self.by_text.values() {
             for (i, &a) in ids.iter().enumerate() {
@@ -293,9 +318,24 @@ impl Index {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        let mut found: Vec<((DocId, DocId), Match)> = pairs
+        pairs.retain(|&(a, b)| self.worth_verifying(side(a).1, side(b).1));
+        // Pairs sharing their first document are verified together, so its exact shingles
+        // are derived once per run rather than once per pair.
+        let runs: Vec<&[(DocId, DocId)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
+        let mut found: Vec<((DocId, DocId), Match)> = runs
             .par_iter()
-            .filter_map(|&(a, b)| self.check_duplicate(side(a), side(b)).map(|m| ((a, b), m)))
+            .flat_map_iter(|run| {
+                let a = side(run[0].0);
+                let exact_a = self.exact(&a.0.text);
+                run.iter()
+                    .filter_map(|&(ia, ib)| {
+                        let b = side(ib);
+                        let exact_b = self.exact(&b.0.text);
+                        self.check_duplicate((a, &exact_a), (b, &exact_b))
+                            .map(|m| ((ia, ib), m))
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect();
         if !self.config.rewrites {
             return found.into_iter().map(|(_, m)| m).collect();
@@ -343,34 +383,51 @@ impl Index {
     /// # Ok::<(), neardup::Error>(())
     /// ```
     pub fn compare(&self, a: DocId, b: DocId) -> Option<Comparison> {
-        let side = |id: DocId| {
-            Some((
-                self.docs.get(id.as_usize())?,
-                self.profiles.get(id.as_usize())?,
-            ))
-        };
-        let (sa, sb) = (side(a)?, side(b)?);
-        if let Some(found) = self.check_duplicate(sa, sb) {
+        if a.as_usize() >= self.len() || b.as_usize() >= self.len() {
+            return None;
+        }
+        let (sa, sb) = (self.side(a), self.side(b));
+        let (ea, eb) = (self.exact(&sa.0.text), self.exact(&sb.0.text));
+        if let Some(found) = self.check_duplicate((sa, &ea), (sb, &eb)) {
             return Some(Comparison {
                 flagged: true,
                 found,
             });
         }
         let (wa, wb) = (self.weigh(&sa.1.passages), self.weigh(&sb.1.passages));
-        let (found, flagged) = self.rewrite_evidence(sa, sb, &wa, &wb);
+        let alignment = rewrite::align(&wa, &wb, self.config.passage_threshold);
+        let flagged = self.passes(&alignment);
+        let found = self.rewrite_match(sa, sb, &alignment);
         Some(Comparison { flagged, found })
     }
 
-    /// Normalises, shingles, signs and splits into passages one text.
+    /// The document and profile with this id (which must be in the index).
+    fn side(&self, id: DocId) -> Side<'_> {
+        (&self.docs[id.as_usize()], &self.profiles[id.as_usize()])
+    }
+
+    /// Normalises, shingles, signs and splits into passages one text, in one pass over its
+    /// words: no token or shingle list is built.
     fn profile(&self, text: &str) -> Profile {
-        let tokens = normalize::tokens(text);
-        let hashes = shingle::hashes(&tokens, self.config.shingle_size);
-        let set = shingle::set(&hashes);
-        let signature = self.hasher.signature(&set);
+        let mut sketch = self.hasher.sketch();
+        let mut roller = shingle::Shingler::new(self.config.shingle_size);
+        let mut whole = shingle::TextHasher::default();
+        let mut shingles = 0;
+        normalize::for_each_word(text, |_, word| {
+            whole.push(word);
+            if let Some(h) = roller.push(word) {
+                sketch.add(h);
+                shingles += 1;
+            }
+        });
+        if let Some(h) = roller.finish() {
+            sketch.add(h);
+            shingles += 1;
+        }
         Profile {
-            text_hash: shingle::text_hash(&tokens),
-            set,
-            signature,
+            text_hash: whole.finish(),
+            shingles,
+            signature: sketch.finish(),
             passages: if self.config.rewrites {
                 passage::passages(text)
             } else {
@@ -398,10 +455,29 @@ impl Index {
             .collect()
     }
 
+    /// Whether a duplicate candidate is worth verifying exactly: equal texts always are,
+    /// others when their estimated Jaccard reaches [`Config::min_estimate`].
+    fn worth_verifying(&self, a: &Profile, b: &Profile) -> bool {
+        a.text_hash == b.text_hash
+            || a.signature.jaccard(&b.signature) >= self.config.min_estimate()
+    }
+
+    /// The exact shingle data of a text (see [`Exact`]).
+    fn exact(&self, text: &str) -> Exact {
+        let tokens = normalize::tokens(text);
+        let shingles = shingle::hashes(&tokens, self.config.shingle_size);
+        let set = shingle::set(&shingles);
+        Exact {
+            tokens,
+            shingles,
+            set,
+        }
+    }
+
     /// Verifies a duplicate candidate: `Some` match if the normalised texts are equal or the
     /// exact Jaccard reaches the threshold.
-    fn check_duplicate(&self, a: (&Document, &Profile), b: (&Document, &Profile)) -> Option<Match> {
-        let ((doc_a, pa), (doc_b, pb)) = (a, b);
+    fn check_duplicate(&self, (a, ea): (Side, &Exact), (b, eb): (Side, &Exact)) -> Option<Match> {
+        let (pa, pb) = (a.1, b.1);
         if pa.is_empty() || pb.is_empty() {
             return None;
         }
@@ -410,11 +486,12 @@ impl Index {
         } else {
             Kind::NearDuplicate
         };
-        let scores = verify::scores(&pa.set, &pb.set);
+        let scores = verify::scores(&ea.set, &eb.set);
         if kind == Kind::NearDuplicate && scores.jaccard < self.config.threshold {
             return None;
         }
-        let passages = self.shared_passages(&doc_a.text, &doc_b.text);
+        let k = self.config.shingle_size;
+        let passages = align::passages(ea.shingled(), eb.shingled(), k);
         Some(self.matched(kind, a, b, &scores, None, passages))
     }
 
@@ -422,8 +499,8 @@ impl Index {
     fn matched(
         &self,
         kind: Kind,
-        (doc_a, pa): (&Document, &Profile),
-        (doc_b, pb): (&Document, &Profile),
+        (doc_a, pa): Side,
+        (doc_b, pb): Side,
         scores: &verify::Scores,
         coverage: Option<(f64, f64)>,
         passages: Vec<Passage>,
@@ -447,44 +524,41 @@ impl Index {
     /// enough passages align and they cover enough of the more covered document.
     fn check_rewrite(
         &self,
-        a: (&Document, &Profile),
-        b: (&Document, &Profile),
+        a: Side,
+        b: Side,
         weighted_a: &[rewrite::Weighted],
         weighted_b: &[rewrite::Weighted],
     ) -> Option<Match> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
         }
-        let (found, flagged) = self.rewrite_evidence(a, b, weighted_a, weighted_b);
-        flagged.then_some(found)
+        let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
+        self.passes(&alignment)
+            .then(|| self.rewrite_match(a, b, &alignment))
     }
 
-    /// The rewrite match of two documents, and whether it passes the thresholds.
-    fn rewrite_evidence(
-        &self,
-        a: (&Document, &Profile),
-        b: (&Document, &Profile),
-        weighted_a: &[rewrite::Weighted],
-        weighted_b: &[rewrite::Weighted],
-    ) -> (Match, bool) {
-        let ((_, pa), (_, pb)) = (a, b);
-        let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
+    /// Whether an alignment makes a rewrite: enough passages, covering enough.
+    fn passes(&self, alignment: &rewrite::Alignment) -> bool {
         let coverage = alignment.coverage_a.max(alignment.coverage_b);
-        let flagged = alignment.links.len() >= self.config.rewrite_min_passages
-            && coverage >= self.config.rewrite_coverage;
-        let scores = verify::scores(&pa.set, &pb.set);
+        alignment.links.len() >= self.config.rewrite_min_passages
+            && coverage >= self.config.rewrite_coverage
+    }
+
+    /// The rewrite match of two documents with their alignment, scored.
+    fn rewrite_match(&self, a: Side, b: Side, alignment: &rewrite::Alignment) -> Match {
+        let (ea, eb) = (self.exact(&a.0.text), self.exact(&b.0.text));
+        let scores = verify::scores(&ea.set, &eb.set);
         let passages = alignment
             .links
             .iter()
             .map(|l| Passage {
-                a: pa.passages[l.a].span,
-                b: pb.passages[l.b].span,
+                a: a.1.passages[l.a].span,
+                b: b.1.passages[l.b].span,
                 similarity: l.similarity,
             })
             .collect();
         let coverage = Some((alignment.coverage_a, alignment.coverage_b));
-        let found = self.matched(Kind::Rewrite, a, b, &scores, coverage, passages);
-        (found, flagged)
+        self.matched(Kind::Rewrite, a, b, &scores, coverage, passages)
     }
 
     /// Decides the direction: by `published` times when both documents have different ones,
@@ -510,25 +584,6 @@ impl Index {
         } else {
             found
         }
-    }
-
-    /// Shared passages of two texts. Tokens are recomputed here rather than kept, because only
-    /// accepted pairs need them.
-    fn shared_passages(&self, a: &str, b: &str) -> Vec<Passage> {
-        let k = self.config.shingle_size;
-        let (ta, tb) = (normalize::tokens(a), normalize::tokens(b));
-        let (sa, sb) = (shingle::hashes(&ta, k), shingle::hashes(&tb, k));
-        align::passages(
-            Shingled {
-                tokens: &ta,
-                shingles: &sa,
-            },
-            Shingled {
-                tokens: &tb,
-                shingles: &sb,
-            },
-            k,
-        )
     }
 }
 

@@ -182,16 +182,23 @@ fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        // Follows a link to a file, not one to a directory (no loops, no surprises).
-        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
-        let meta = match fs::metadata(&path) {
-            Ok(meta) => meta,
+        // The entry's type comes with the listing; only a link needs a `stat` to see what it
+        // points to. Follows a link to a file, not one to a directory (no loops, no surprises).
+        let kind = entry.file_type().and_then(|t| {
+            if t.is_symlink() {
+                fs::metadata(&path).map(|m| (m.is_dir(), true))
+            } else {
+                Ok((t.is_dir(), false))
+            }
+        });
+        let (is_dir, is_link) = match kind {
+            Ok(kind) => kind,
             Err(err) => {
                 walk.errors.push(open_error(&path, err));
                 continue;
             }
         };
-        if meta.is_dir() {
+        if is_dir {
             if is_link {
                 walk.ignored.push(path);
             } else {

@@ -72,5 +72,5 @@ pub use config::{Config, NORMALIZE_VERSION};
 pub use document::{DocId, Document, Span, Timestamp};
 pub use error::{Error, InputProblem, Result};
 pub use index::{Comparison, Index};
-pub use minhash::{MinHasher, Signature};
+pub use minhash::{MinHasher, OnePermutation, Signature, Sketch};
 pub use report::{Direction, Kind, Match, Report, Skipped, Summary};

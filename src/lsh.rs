@@ -21,6 +21,7 @@
 //! is then verified exactly and a false positive costs only time.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
@@ -68,7 +69,57 @@ pub fn shape(threshold: f64, num_hashes: usize, false_negative_weight: f64) -> (
     (best.1, best.2)
 }
 
-type Table = HashMap<u64, Vec<DocId>, ahash::RandomState>;
+/// One band's buckets. Most buckets hold a single document, so the map holds that document
+/// inline; a bucket's second document moves both into a list of `shared`, and the map then
+/// holds that list's index with [`SHARED`] set. A single-document bucket costs 16 bytes plus
+/// the map's slack, instead of a heap-allocated list each.
+#[derive(Clone, Debug)]
+struct Table {
+    map: HashMap<u64, DocId, ahash::RandomState>,
+    shared: Vec<Vec<DocId>>,
+}
+
+/// Marks a map value as the index of a list in [`Table::shared`].
+const SHARED: u32 = 1 << 31;
+
+impl Table {
+    fn new() -> Table {
+        // Fixed seeds: ahash's default seeds are random per process.
+        let state = ahash::RandomState::with_seeds(1, 2, 3, 4);
+        Table {
+            map: HashMap::with_hasher(state),
+            shared: Vec::new(),
+        }
+    }
+
+    fn insert(&mut self, key: u64, id: DocId) {
+        assert!(id.0 < SHARED, "band tables hold at most 2^31 documents");
+        match self.map.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+            }
+            Entry::Occupied(mut slot) => {
+                let held = *slot.get();
+                if held.0 & SHARED == 0 {
+                    let list = self.shared.len() as u32;
+                    self.shared.push(vec![held, id]);
+                    slot.insert(DocId(list | SHARED));
+                } else {
+                    self.shared[(held.0 & !SHARED) as usize].push(id);
+                }
+            }
+        }
+    }
+
+    /// The documents in the bucket of `key`, in insertion order.
+    fn get(&self, key: &u64) -> &[DocId] {
+        match self.map.get(key) {
+            None => &[],
+            Some(held) if held.0 & SHARED == 0 => std::slice::from_ref(held),
+            Some(held) => &self.shared[(held.0 & !SHARED) as usize],
+        }
+    }
+}
 
 /// Band tables: one hash table per band from band key to the documents with that key.
 ///
@@ -92,12 +143,10 @@ impl Lsh {
     /// by a great many documents (boilerplate, stock phrases), which is no evidence of copying
     /// and would make candidate pairs grow with the square of its size.
     pub fn with_max_bucket(bands: usize, rows: usize, max_bucket: usize) -> Lsh {
-        // Fixed seeds: ahash's default seeds are random per process.
-        let state = || ahash::RandomState::with_seeds(1, 2, 3, 4);
         Lsh {
             rows,
             max_bucket,
-            tables: (0..bands).map(|_| Table::with_hasher(state())).collect(),
+            tables: (0..bands).map(|_| Table::new()).collect(),
         }
     }
 
@@ -148,7 +197,7 @@ impl Lsh {
             .enumerate()
             .for_each(|(band, table)| {
                 for (id, keys) in docs {
-                    table.entry(keys[band]).or_default().push(*id);
+                    table.insert(keys[band], *id);
                 }
             });
     }
@@ -167,7 +216,7 @@ impl Lsh {
         self.tables
             .iter()
             .zip(keys)
-            .filter_map(|(table, key)| table.get(key))
+            .map(|(table, key)| table.get(key))
             .filter(|ids| ids.len() <= self.max_bucket)
             .flatten()
             .copied()
@@ -188,8 +237,9 @@ impl Lsh {
             .par_iter()
             .flat_map_iter(|table| {
                 table
-                    .values()
-                    .filter(|ids| ids.len() > 1 && ids.len() <= self.max_bucket)
+                    .shared
+                    .iter()
+                    .filter(|ids| ids.len() <= self.max_bucket)
                     .flat_map(|ids| {
                         ids.iter().enumerate().flat_map(move |(i, &a)| {
                             ids[i + 1..]

@@ -92,6 +92,11 @@ pub struct DetectorArgs {
     #[arg(long, value_name = "N")]
     pub boilerplate_min_docs: Option<u32>,
 
+    /// Candidates whose estimated Jaccard is more than this many standard errors below the
+    /// threshold are not verified exactly; "inf" verifies all [default: 4].
+    #[arg(long, value_name = "SIGMAS")]
+    pub verify_margin: Option<f64>,
+
     /// Find exact and near-duplicates only: no sentence analysis, no rewrites (several times
     /// faster).
     #[arg(long)]
@@ -141,6 +146,9 @@ impl DetectorArgs {
         }
         if let Some(v) = self.boilerplate_min_docs {
             config = config.boilerplate_min_docs(v);
+        }
+        if let Some(v) = self.verify_margin {
+            config = config.verify_margin(v);
         }
         if self.no_rewrites {
             config = config.rewrites(false);
