@@ -117,8 +117,8 @@ pub struct Index {
     stats: Stats,
     docs: Vec<Document>,
     profiles: Vec<Profile>,
-    ids: HashMap<String, DocId>,
-    by_text: HashMap<u64, Vec<DocId>>,
+    ids: HashMap<String, DocId, ahash::RandomState>,
+    by_text: HashMap<u64, Vec<DocId>, ahash::RandomState>,
 }
 
 impl Index {
@@ -146,8 +146,8 @@ impl Index {
             config,
             docs: Vec::new(),
             profiles: Vec::new(),
-            ids: HashMap::new(),
-            by_text: HashMap::new(),
+            ids: HashMap::default(),
+            by_text: HashMap::default(),
         })
     }
 
@@ -204,7 +204,21 @@ impl Index {
     /// [`Error::Input`] with [`InputProblem::DuplicateId`] if a document's id is already in the
     /// index or twice in the batch; then nothing is added.
     pub fn insert_batch(&mut self, docs: Vec<Document>) -> Result<Vec<DocId>> {
-        let mut seen = std::collections::HashSet::new();
+        self.insert_batch_with_progress(docs, &|| {})
+    }
+
+    /// As [`Index::insert_batch`], calling `progress` (from any thread) once per document
+    /// analysed, so a caller can show progress through one large batch.
+    ///
+    /// # Errors
+    ///
+    /// As [`Index::insert_batch`].
+    pub fn insert_batch_with_progress(
+        &mut self,
+        docs: Vec<Document>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Vec<DocId>> {
+        let mut seen = HashSet::with_capacity_and_hasher(docs.len(), ahash::RandomState::new());
         for doc in &docs {
             if self.ids.contains_key(&doc.id) || !seen.insert(doc.id.as_str()) {
                 let problem = InputProblem::DuplicateId { id: doc.id.clone() };
@@ -224,6 +238,7 @@ impl Index {
                 let profile = self.profile(&d.text);
                 let keys = self.lsh.keys(&profile.signature);
                 let passage_keys = self.passage_keys(&profile.passages);
+                progress();
                 (profile, keys, passage_keys)
             })
             .collect();
@@ -319,24 +334,8 @@ impl Index {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs.retain(|&(a, b)| self.worth_verifying(side(a).1, side(b).1));
-        // Pairs sharing their first document are verified together, so its exact shingles
-        // are derived once per run rather than once per pair.
-        let runs: Vec<&[(DocId, DocId)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
-        let mut found: Vec<((DocId, DocId), Match)> = runs
-            .par_iter()
-            .flat_map_iter(|run| {
-                let a = side(run[0].0);
-                let exact_a = self.exact(&a.0.text);
-                run.iter()
-                    .filter_map(|&(ia, ib)| {
-                        let b = side(ib);
-                        let exact_b = self.exact(&b.0.text);
-                        self.check_duplicate((a, &exact_a), (b, &exact_b))
-                            .map(|m| ((ia, ib), m))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let mut found = self.verify_duplicates(&pairs);
+        found.par_sort_unstable_by_key(|(pair, _)| *pair);
         if !self.config.rewrites {
             return found.into_iter().map(|(_, m)| m).collect();
         }
@@ -360,6 +359,51 @@ impl Index {
         }));
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
         found.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// Verifies duplicate candidates. Pairs are grouped into connected components, and each
+    /// component's documents have their exact shingles derived once; a component larger
+    /// than [`CACHED_DOCS`] (a big group of copies) is verified run by run instead (pairs
+    /// sharing their first document), so memory stays bounded.
+    fn verify_duplicates(&self, pairs: &[(DocId, DocId)]) -> Vec<((DocId, DocId), Match)> {
+        let check = |(a, ea): (DocId, &Exact), (b, eb): (DocId, &Exact)| {
+            self.check_duplicate((self.side(a), ea), (self.side(b), eb))
+                .map(|m| ((a, b), m))
+        };
+        components(pairs)
+            .par_iter()
+            .flat_map_iter(|pairs| {
+                let mut docs: Vec<DocId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+                docs.sort_unstable();
+                docs.dedup();
+                if docs.len() <= CACHED_DOCS {
+                    let exact: Vec<Exact> = docs
+                        .iter()
+                        .map(|&d| self.exact(&self.side(d).0.text))
+                        .collect();
+                    let of = |d: DocId| &exact[docs.binary_search(&d).expect("in component")];
+                    pairs
+                        .iter()
+                        .filter_map(|&(a, b)| check((a, of(a)), (b, of(b))))
+                        .collect::<Vec<_>>()
+                } else {
+                    let mut sorted = pairs.clone();
+                    sorted.sort_unstable();
+                    let runs: Vec<&[(DocId, DocId)]> = sorted.chunk_by(|x, y| x.0 == y.0).collect();
+                    runs.par_iter()
+                        .flat_map_iter(|run| {
+                            let ea = self.exact(&self.side(run[0].0).0.text);
+                            run.iter()
+                                .filter_map(|&(a, b)| {
+                                    let eb = self.exact(&self.side(b).0.text);
+                                    check((a, &ea), (b, &eb))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .collect()
+                }
+            })
+            .collect()
     }
 
     /// Compares two indexed documents directly, without LSH: the match they are flagged as, or,
@@ -587,6 +631,49 @@ impl Index {
     }
 }
 
+/// Components of more documents than this are verified without caching every document's
+/// exact shingles (about 16 bytes per shingle each).
+const CACHED_DOCS: usize = 256;
+
+/// The connected components of the graph whose edges are `pairs`, each as its pairs; in a
+/// deterministic order (by smallest document, then pair). Cost: near-linear (union-find).
+fn components(pairs: &[(DocId, DocId)]) -> Vec<Vec<(DocId, DocId)>> {
+    let mut parent: HashMap<DocId, DocId, ahash::RandomState> = HashMap::default();
+    fn root(parent: &mut HashMap<DocId, DocId, ahash::RandomState>, x: DocId) -> DocId {
+        let mut r = x;
+        while let Some(&p) = parent.get(&r).filter(|&&p| p != r) {
+            r = p;
+        }
+        // Path compression: point everything on the way straight at the root.
+        let mut at = x;
+        while at != r {
+            let next = parent[&at];
+            parent.insert(at, r);
+            at = next;
+        }
+        r
+    }
+    for &(a, b) in pairs {
+        parent.entry(a).or_insert(a);
+        parent.entry(b).or_insert(b);
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            // The smaller id becomes the root, so roots are each component's smallest document.
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            parent.insert(hi, lo);
+        }
+    }
+    let mut keyed: Vec<(DocId, (DocId, DocId))> = pairs
+        .iter()
+        .map(|&(a, b)| (root(&mut parent, a), (a, b)))
+        .collect();
+    keyed.sort_unstable();
+    keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|run| run.iter().map(|&(_, pair)| pair).collect())
+        .collect()
+}
+
 /// Two documents compared directly (see [`Index::compare`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
@@ -614,6 +701,26 @@ mod tests {
     const BASE: &str = "The city council voted on Tuesday to approve a new budget that raises \
         spending on schools and roads while cutting the parks department by a tenth, after a \
         debate that ran late into the night and drew hundreds of residents to the hall.";
+
+    #[test]
+    fn components_group_connected_pairs() {
+        let d = DocId;
+        let pairs = [
+            (d(5), d(9)),
+            (d(1), d(2)),
+            (d(2), d(7)),
+            (d(3), d(4)),
+            (d(7), d(9)),
+        ];
+        let got = components(&pairs);
+        assert_eq!(
+            got,
+            [
+                vec![(d(1), d(2)), (d(2), d(7)), (d(5), d(9)), (d(7), d(9))],
+                vec![(d(3), d(4))],
+            ]
+        );
+    }
 
     #[test]
     fn empty_documents_never_match() {

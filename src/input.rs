@@ -123,7 +123,7 @@ pub fn read_all(
             results.push((label, Err(err)));
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_hasher(ahash::RandomState::new());
     for (origin, result) in results {
         match result {
             Ok(doc) if !seen.insert(doc.id.clone()) => {
@@ -172,16 +172,19 @@ fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
         Ok(entries) => entries,
         Err(err) => return walk.errors.push(Error::io(dir, err)),
     };
-    let mut entries: Vec<fs::DirEntry> = match entries.collect() {
+    let entries: Vec<fs::DirEntry> = match entries.collect() {
         Ok(entries) => entries,
         Err(err) => return walk.errors.push(Error::io(dir, err)),
     };
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
+    // Names are fetched once each: a key function would allocate one per comparison.
+    let mut entries: Vec<(std::ffi::OsString, fs::DirEntry)> =
+        entries.into_iter().map(|e| (e.file_name(), e)).collect();
+    entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    for (name, entry) in entries {
+        if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
+        let path = entry.path();
         // The entry's type comes with the listing; only a link needs a `stat` to see what it
         // points to. Follows a link to a file, not one to a directory (no loops, no surprises).
         let kind = entry.file_type().and_then(|t| {
@@ -205,12 +208,17 @@ fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
                 walk_dir(root, &path, extensions, walk);
             }
         } else if has_extension(&path, extensions) {
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            let id: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            walk.files.push((path, id.join("/")));
+            let id = if dir == root {
+                name.to_string_lossy().into_owned()
+            } else {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                parts.join("/")
+            };
+            walk.files.push((path, id));
         } else {
             walk.ignored.push(path);
         }
@@ -242,29 +250,30 @@ fn open_error(path: &Path, err: std::io::Error) -> Error {
 /// [`Error::Io`] if it cannot be read.
 pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document> {
     let file = fs::File::open(path).map_err(|err| open_error(path, err))?;
-    let size = file.metadata().map_err(|err| Error::io(path, err))?.len();
-    if size > max_file_bytes {
+    // No `stat` first: most articles fit the first buffer, so open, two reads and close are
+    // all the system calls a file costs. `take` stops a huge (or growing) file at the limit.
+    let mut bytes = Vec::with_capacity(FIRST_READ.min(max_file_bytes as usize + 1));
+    file.take(max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io(path, err))?;
+    if bytes.len() as u64 > max_file_bytes {
+        let size = match fs::metadata(path) {
+            Ok(meta) => meta.len().max(bytes.len() as u64),
+            Err(_) => bytes.len() as u64,
+        };
         let problem = InputProblem::TooLarge {
             size,
             limit: max_file_bytes,
         };
         return Err(Error::input(path, problem));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // `take` guards against a file that grows while it is read.
-    file.take(max_file_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::io(path, err))?;
-    if bytes.len() as u64 > max_file_bytes {
-        let problem = InputProblem::TooLarge {
-            size: bytes.len() as u64,
-            limit: max_file_bytes,
-        };
-        return Err(Error::input(path, problem));
-    }
+    bytes.shrink_to_fit();
     let text = decode(bytes).map_err(|problem| Error::input(path, problem))?;
     Ok(Document::new(id, text))
 }
+
+/// The buffer a file is first read into, in bytes.
+const FIRST_READ: usize = 32 * 1024;
 
 /// Checks bytes for text: not empty or blank, no NUL byte, valid UTF-8.
 ///

@@ -10,9 +10,6 @@ use neardup::{Config, Document, Index, Match, Skipped};
 use super::args::DetectorArgs;
 use super::progress::Progress;
 
-/// Documents inserted per step, so the progress bar moves during long runs.
-const CHUNK: usize = 4096;
-
 /// Starts the worker threads the flags ask for.
 pub fn threads(detector: &DetectorArgs) -> Result<(), String> {
     if let Some(threads) = detector.threads {
@@ -62,19 +59,15 @@ pub fn read(
 /// Indexes the documents and finds every pair.
 pub fn detect(
     config: Config,
-    mut docs: Vec<Document>,
+    docs: Vec<Document>,
     quiet: bool,
 ) -> Result<(Index, Vec<Match>), String> {
     let progress = Progress::new(quiet);
     let mut index = Index::new(config).map_err(|e| e.to_string())?;
     let bar = progress.bar("indexing", docs.len() as u64);
-    while !docs.is_empty() {
-        let rest = docs.split_off(docs.len().min(CHUNK));
-        let n = docs.len() as u64;
-        index.insert_batch(docs).map_err(|e| e.to_string())?;
-        bar.inc(n);
-        docs = rest;
-    }
+    index
+        .insert_batch_with_progress(docs, &|| bar.inc(1))
+        .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let bar = progress.spinner("verifying");
     let matches = index.duplicates();
