@@ -24,11 +24,13 @@ use crate::verify;
 /// needs only one of its sentences to collide.
 const PASSAGE_BANDS: usize = 32;
 const PASSAGE_ROWS: usize = 3;
-/// A document pair is a rewrite candidate when its passages collide in at least this many
-/// (band, passage pair) combinations. A rewrite aligns at least two passages, and a passage
-/// pair at Jaccard 0.4 collides in 2 of the 32 bands on average, so real rewrites collide
-/// many times, while two documents that merely share a topic seldom collide twice.
-const MIN_PASSAGE_HITS: usize = 2;
+/// A document pair is a rewrite candidate when at least this many distinct pairs of their
+/// sentences (neither boilerplate) share a bucket in some band: a rewrite aligns at least
+/// [`Config::rewrite_min_passages`] sentences (2 by default), so a pair with one colliding
+/// sentence pair seldom is one. Counting sentence pairs rather than band collisions matters
+/// for shared sentences, which collide in every band: once per band, one shared sentence made
+/// a candidate of every pair of documents that quote it.
+const MIN_PASSAGE_PAIRS: usize = 2;
 /// Passage buckets with more entries than this are skipped (boilerplate, stock phrases).
 const PASSAGE_MAX_BUCKET: usize = 100;
 /// Seed offset of the passage MinHash functions, so they differ from the document ones.
@@ -113,7 +115,10 @@ pub struct Index {
     hasher: OnePermutation,
     lsh: Lsh,
     passage_hasher: MinHasher,
+    /// Band tables of sentences: entries are indexes into `passage_entries`.
     passage_lsh: Lsh,
+    /// The document and sentence (index into its profile's passages) of each passage entry.
+    passage_entries: Vec<(DocId, u32)>,
     stats: Stats,
     docs: Vec<Document>,
     profiles: Vec<Profile>,
@@ -142,6 +147,7 @@ impl Index {
                 config.seed ^ PASSAGE_SEED,
             ),
             passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
+            passage_entries: Vec::new(),
             stats: Stats::new(),
             config,
             docs: Vec::new(),
@@ -231,7 +237,7 @@ impl Index {
             u32::try_from(last).is_ok(),
             "an index holds at most u32::MAX documents"
         );
-        type Analysed = (Profile, Vec<u64>, Vec<Vec<u64>>);
+        type Analysed = (Profile, Vec<u64>, Vec<(usize, Vec<u64>)>);
         let analysed: Vec<Analysed> = docs
             .par_iter()
             .map(|d| {
@@ -254,7 +260,11 @@ impl Index {
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(id);
                 band_rows.push((id, keys));
-                passage_rows.extend(passage_keys.into_iter().map(|k| (id, k)));
+                for (sentence, keys) in passage_keys {
+                    let entry = DocId(self.passage_entries.len() as u32);
+                    self.passage_entries.push((id, sentence as u32));
+                    passage_rows.push((entry, keys));
+                }
             }
             self.profiles.push(profile);
         }
@@ -295,25 +305,43 @@ impl Index {
             })
             .collect();
         let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
-        // The same rule as `duplicates`: at least MIN_PASSAGE_HITS collisions.
-        let mut hits: Vec<DocId> = self
+        // The same rule as `duplicates`: at least MIN_PASSAGE_PAIRS distinct colliding pairs
+        // of sentences that are not boilerplate, on either side.
+        let min_docs = self.config.boilerplate_min_docs;
+        let mut hits: Vec<(DocId, usize, DocId)> = self
             .passage_keys(&probe.passages)
             .iter()
-            .flat_map(|keys| self.passage_lsh.hits(keys).collect::<Vec<_>>())
-            .filter(|id| !seen.contains(id))
+            .filter(|(sentence, _)| {
+                !self
+                    .stats
+                    .is_boilerplate(&probe.passages[*sentence], min_docs)
+            })
+            .flat_map(|(sentence, keys)| {
+                self.passage_lsh
+                    .hits(keys)
+                    .filter(|&entry| !self.is_boilerplate_entry(entry))
+                    .map(|entry| (self.passage_entries[entry.as_usize()].0, *sentence, entry))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|(id, _, _)| !seen.contains(id))
             .collect();
         hits.sort_unstable();
+        hits.dedup();
         let passage_candidates: Vec<DocId> = hits
-            .chunk_by(|x, y| x == y)
-            .filter(|run| run.len() >= MIN_PASSAGE_HITS)
-            .map(|run| run[0])
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
+            .map(|run| run[0].0)
             .collect();
         let weighted_probe = self.weigh(&probe.passages);
         found.par_extend(passage_candidates.par_iter().filter_map(|&id| {
             let indexed = self.side(id);
             let weighted = self.weigh(&indexed.1.passages);
-            self.check_rewrite(indexed, (doc, &probe), &weighted, &weighted_probe)
-                .map(|m| (id, m))
+            let alignment =
+                self.check_rewrite(indexed, (doc, &probe), &weighted, &weighted_probe)?;
+            let set = self.shingle_set(&indexed.0.text);
+            let found =
+                self.rewrite_match(indexed, (doc, &probe), &alignment, &set, &probe_exact.set);
+            Some((id, found))
         }));
         found.sort_by(|(x, m), (y, n)| rank(n).total_cmp(&rank(m)).then(x.cmp(y)));
         Ok(found.into_iter().map(|(_, m)| m).collect())
@@ -340,9 +368,20 @@ impl Index {
             return found.into_iter().map(|(_, m)| m).collect();
         }
         let duplicates: HashSet<(DocId, DocId)> = found.iter().map(|(pair, _)| *pair).collect();
+        // Boilerplate sentences never count as copying (see `rewrite`), so they make no
+        // candidates either: that keeps sentences shared by many documents from making
+        // candidate pairs grow with the square of their document count.
+        let boilerplate: Vec<bool> = (0..self.passage_entries.len())
+            .into_par_iter()
+            .map(|entry| self.is_boilerplate_entry(DocId(entry as u32)))
+            .collect();
         let rewrites: Vec<(DocId, DocId)> = self
             .passage_lsh
-            .candidate_pairs_with(MIN_PASSAGE_HITS)
+            .owner_pairs(
+                MIN_PASSAGE_PAIRS,
+                &|entry| !boilerplate[entry.as_usize()],
+                &|entry| self.passage_entries[entry.as_usize()].0,
+            )
             .into_iter()
             .filter(|pair| !duplicates.contains(pair))
             .collect();
@@ -352,10 +391,22 @@ impl Index {
             .par_iter()
             .map(|p| self.weigh(&p.passages))
             .collect();
-        found.par_extend(rewrites.par_iter().filter_map(|&(a, b)| {
-            let (wa, wb) = (&weighted[a.as_usize()], &weighted[b.as_usize()]);
-            self.check_rewrite(side(a), side(b), wa, wb)
-                .map(|m| ((a, b), m))
+        // Pairs come sorted, so pairs sharing a first document are adjacent: its shingle set
+        // (for the scores a rewrite record carries) is derived at most once per run.
+        let runs: Vec<&[(DocId, DocId)]> = rewrites.chunk_by(|x, y| x.0 == y.0).collect();
+        found.par_extend(runs.par_iter().flat_map_iter(|run| {
+            let a = run[0].0;
+            let set_a = std::cell::OnceCell::new();
+            run.iter()
+                .filter_map(|&(_, b)| {
+                    let (wa, wb) = (&weighted[a.as_usize()], &weighted[b.as_usize()]);
+                    let alignment = self.check_rewrite(side(a), side(b), wa, wb)?;
+                    let set_a = set_a.get_or_init(|| self.shingle_set(&side(a).0.text));
+                    let set_b = self.shingle_set(&side(b).0.text);
+                    let found = self.rewrite_match(side(a), side(b), &alignment, set_a, &set_b);
+                    Some(((a, b), found))
+                })
+                .collect::<Vec<_>>()
         }));
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
         found.into_iter().map(|(_, m)| m).collect()
@@ -441,7 +492,7 @@ impl Index {
         let (wa, wb) = (self.weigh(&sa.1.passages), self.weigh(&sb.1.passages));
         let alignment = rewrite::align(&wa, &wb, self.config.passage_threshold);
         let flagged = self.passes(&alignment);
-        let found = self.rewrite_match(sa, sb, &alignment);
+        let found = self.rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
         Some(Comparison { flagged, found })
     }
 
@@ -485,18 +536,27 @@ impl Index {
         rewrite::weigh(passages, &self.stats, self.config.boilerplate_min_docs)
     }
 
-    /// The passage-table keys of each passage that has content words.
-    fn passage_keys(&self, passages: &[Sentence]) -> Vec<Vec<u64>> {
+    /// The passage-table keys of each passage that has content words, with its index.
+    fn passage_keys(&self, passages: &[Sentence]) -> Vec<(usize, Vec<u64>)> {
         passages
             .iter()
-            .filter_map(|p| {
+            .enumerate()
+            .filter_map(|(i, p)| {
                 let content: Vec<u64> = p.content().map(|t| t.hash).collect();
                 (!content.is_empty()).then(|| {
-                    self.passage_lsh
-                        .keys(&self.passage_hasher.signature(&content))
+                    let signature = self.passage_hasher.signature(&content);
+                    (i, self.passage_lsh.keys(&signature))
                 })
             })
             .collect()
+    }
+
+    /// Whether the sentence of a passage-table entry is boilerplate under the statistics so far.
+    fn is_boilerplate_entry(&self, entry: DocId) -> bool {
+        let (doc, sentence) = self.passage_entries[entry.as_usize()];
+        let passage = &self.profiles[doc.as_usize()].passages[sentence as usize];
+        self.stats
+            .is_boilerplate(passage, self.config.boilerplate_min_docs)
     }
 
     /// Whether a duplicate candidate is worth verifying exactly: equal texts always are,
@@ -504,6 +564,17 @@ impl Index {
     fn worth_verifying(&self, a: &Profile, b: &Profile) -> bool {
         a.text_hash == b.text_hash
             || a.signature.jaccard(&b.signature) >= self.config.min_estimate()
+    }
+
+    /// The shingle set of a text (sorted, without repeats), without keeping tokens.
+    fn shingle_set(&self, text: &str) -> Vec<u64> {
+        let mut roller = shingle::Shingler::new(self.config.shingle_size);
+        let mut set = Vec::with_capacity(text.len() / 5);
+        normalize::for_each_word(text, |_, word| set.extend(roller.push(word)));
+        set.extend(roller.finish());
+        set.sort_unstable();
+        set.dedup();
+        set
     }
 
     /// The exact shingle data of a text (see [`Exact`]).
@@ -564,21 +635,20 @@ impl Index {
         self.directed(found, doc_a, doc_b)
     }
 
-    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some` match if
-    /// enough passages align and they cover enough of the more covered document.
+    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some`
+    /// alignment if enough passages align and they cover enough of the more covered document.
     fn check_rewrite(
         &self,
         a: Side,
         b: Side,
         weighted_a: &[rewrite::Weighted],
         weighted_b: &[rewrite::Weighted],
-    ) -> Option<Match> {
+    ) -> Option<rewrite::Alignment> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
         }
         let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
-        self.passes(&alignment)
-            .then(|| self.rewrite_match(a, b, &alignment))
+        self.passes(&alignment).then_some(alignment)
     }
 
     /// Whether an alignment makes a rewrite: enough passages, covering enough.
@@ -588,10 +658,16 @@ impl Index {
             && coverage >= self.config.rewrite_coverage
     }
 
-    /// The rewrite match of two documents with their alignment, scored.
-    fn rewrite_match(&self, a: Side, b: Side, alignment: &rewrite::Alignment) -> Match {
-        let (ea, eb) = (self.exact(&a.0.text), self.exact(&b.0.text));
-        let scores = verify::scores(&ea.set, &eb.set);
+    /// The rewrite match of two documents with their alignment, scored on their shingle sets.
+    fn rewrite_match(
+        &self,
+        a: Side,
+        b: Side,
+        alignment: &rewrite::Alignment,
+        set_a: &[u64],
+        set_b: &[u64],
+    ) -> Match {
+        let scores = verify::scores(set_a, set_b);
         let passages = alignment
             .links
             .iter()

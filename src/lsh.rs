@@ -210,8 +210,8 @@ impl Lsh {
         found
     }
 
-    /// Every entry that shares a band key with `keys`, once per band and entry: the counts
-    /// that [`Lsh::candidate_pairs_with`] compares with its `min_hits`.
+    /// Every entry that shares a band key with `keys`, once per band and entry (so an entry
+    /// may come more than once).
     pub fn hits<'a>(&'a self, keys: &'a [u64]) -> impl Iterator<Item = DocId> + 'a {
         self.tables
             .iter()
@@ -226,39 +226,63 @@ impl Lsh {
     /// `a < b`, sorted, without repeats. A document may have several entries (one per passage,
     /// say); it is never paired with itself. Cost: the sum over buckets of (bucket size)².
     pub fn candidate_pairs(&self) -> Vec<(DocId, DocId)> {
-        self.candidate_pairs_with(1)
+        self.owner_pairs(1, &|_| true, &|entry| entry)
     }
 
-    /// As [`Lsh::candidate_pairs`], keeping only the pairs that collide at least `min_hits`
-    /// times, counting every band and every pair of entries (of passages, say) once.
-    pub fn candidate_pairs_with(&self, min_hits: usize) -> Vec<(DocId, DocId)> {
-        let mut pairs: Vec<(DocId, DocId)> = self
+    /// For tables whose entries belong to owners (sentences to documents, say): the pairs of
+    /// distinct owners with at least `min_pairs` distinct pairs of entries that share a bucket
+    /// in some band, as `(a, b)` with `a < b`, sorted, without repeats. Entries for which
+    /// `keep` is false are left out, and a bucket counts as too large (see
+    /// [`Lsh::with_max_bucket`]) by its kept entries. Cost: the sum over buckets of (kept
+    /// bucket size)², in memory too (pairs are counted by sorting).
+    pub fn owner_pairs(
+        &self,
+        min_pairs: usize,
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+        owner: &(dyn Fn(DocId) -> DocId + Sync),
+    ) -> Vec<(DocId, DocId)> {
+        // (owner pair, entry pair), each packed in a u64, lower owner first.
+        let mut hits: Vec<(u64, u64)> = self
             .tables
             .par_iter()
             .flat_map_iter(|table| {
-                table
-                    .shared
-                    .iter()
-                    .filter(|ids| ids.len() <= self.max_bucket)
-                    .flat_map(|ids| {
-                        ids.iter().enumerate().flat_map(move |(i, &a)| {
-                            ids[i + 1..]
-                                .iter()
-                                .filter(move |&&b| b != a)
-                                .map(move |&b| (a.min(b), a.max(b)))
-                        })
-                    })
+                table.shared.iter().flat_map(|bucket| {
+                    let kept: Vec<(DocId, DocId)> = bucket
+                        .iter()
+                        .filter(|&&e| keep(e))
+                        .map(|&e| (owner(e), e))
+                        .collect();
+                    let mut hits = Vec::new();
+                    if kept.len() <= self.max_bucket {
+                        for (i, &x) in kept.iter().enumerate() {
+                            for &y in &kept[i + 1..] {
+                                if x.0 != y.0 {
+                                    let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
+                                    hits.push((pack(oa, ob), pack(ea, eb)));
+                                }
+                            }
+                        }
+                    }
+                    hits
+                })
             })
             .collect();
-        pairs.par_sort_unstable();
+        hits.par_sort_unstable();
+        hits.dedup();
         let mut kept = Vec::new();
-        for run in pairs.chunk_by(|x, y| x == y) {
-            if run.len() >= min_hits {
-                kept.push(run[0]);
+        for run in hits.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() >= min_pairs {
+                let (a, b) = (run[0].0 >> 32, run[0].0 & u64::from(u32::MAX));
+                kept.push((DocId(a as u32), DocId(b as u32)));
             }
         }
         kept
     }
+}
+
+/// Two ids in one `u64`, the first in the high half, so packed pairs sort like the pairs.
+fn pack(a: DocId, b: DocId) -> u64 {
+    (u64::from(a.0) << 32) | u64::from(b.0)
 }
 
 #[cfg(test)]
