@@ -39,16 +39,21 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
         write_html(dir, &report, &index)?;
     }
     write(args.format, &report, &index)?;
+    // The process ends here: freeing every document and table one by one would only delay
+    // the exit (about 0.1 s per 100,000 articles); the OS reclaims the memory at once.
+    std::mem::forget(index);
+    let flagged = !report.matches.is_empty();
+    std::mem::forget(report);
     if documents == 0 {
         super::error(&"no document could be read");
         return Ok(EXIT_ERROR);
     }
     Ok(if fatal {
         EXIT_ERROR
-    } else if report.matches.is_empty() {
-        EXIT_CLEAN
-    } else {
+    } else if flagged {
         EXIT_FLAGGED
+    } else {
+        EXIT_CLEAN
     })
 }
 
