@@ -9,8 +9,10 @@
 //! 1. [`input`]: paths, directories and JSONL streams → [`Document`]s; bad inputs are reported.
 //! 2. [`normalize`]: text → [`Token`](normalize::Token)s (NFKC, lower case, unified quotes,
 //!    apostrophes and dashes), each with its byte [`Span`] in the original.
-//! 3. [`shingle`]: tokens → word k-gram hashes (xxh3, fixed seed; no string per shingle).
-//! 4. [`minhash`]: shingle set → [`Signature`] of `num_hashes` seeded minima.
+//! 3. [`shingle`]: tokens → word k-gram hashes (a rolling polynomial of the word hashes; no
+//!    string per shingle).
+//! 4. [`minhash`]: shingles → [`Signature`] of `num_hashes` minima, by one-permutation hashing
+//!    ([`OnePermutation`]) for documents and `n` functions ([`MinHasher`]) for sentences.
 //! 5. [`lsh`]: signatures → candidate pairs through band tables; bands × rows derived from the
 //!    threshold.
 //! 6. [`verify`]: exact Jaccard and containment on the shingle sets; only pairs at or above the

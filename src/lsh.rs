@@ -231,17 +231,34 @@ impl Lsh {
 
     /// For tables whose entries belong to owners (sentences to documents, say): the pairs of
     /// distinct owners with at least `min_pairs` distinct pairs of entries that share a bucket
-    /// in some band, as `(a, b)` with `a < b`, sorted, without repeats. Entries for which
-    /// `keep` is false are left out, and a bucket counts as too large (see
-    /// [`Lsh::with_max_bucket`]) by its kept entries. Cost: the sum over buckets of (kept
-    /// bucket size)², in memory too (pairs are counted by sorting).
+    /// in some band, as `(a, b)` with `a < b`, sorted, without repeats. See
+    /// [`Lsh::owner_entry_pairs`] for `keep`, `owner` and the cost.
     pub fn owner_pairs(
         &self,
         min_pairs: usize,
         keep: &(dyn Fn(DocId) -> bool + Sync),
         owner: &(dyn Fn(DocId) -> DocId + Sync),
     ) -> Vec<(DocId, DocId)> {
-        // (owner pair, entry pair), each packed in a u64, lower owner first.
+        self.owner_entry_pairs(keep, owner)
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() >= min_pairs)
+            .map(|run| run[0].0)
+            .collect()
+    }
+
+    /// For tables whose entries belong to owners: every pair of entries of distinct owners
+    /// that share a bucket in some band, with their owners, as `((owner a, owner b), (entry
+    /// of a, entry of b))` with owner `a < b`, sorted, without repeats (a pair that collides
+    /// in several bands comes once). Entries for which `keep` is false are left out, and a
+    /// bucket counts as too large (see [`Lsh::with_max_bucket`]) by its kept entries. Cost:
+    /// the sum over buckets of (kept bucket size)², in memory too (pairs are sorted).
+    #[allow(clippy::type_complexity)]
+    pub fn owner_entry_pairs(
+        &self,
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+        owner: &(dyn Fn(DocId) -> DocId + Sync),
+    ) -> Vec<((DocId, DocId), (DocId, DocId))> {
+        // Packed in two u64s, lower owner first, so that sorting compares two integers.
         let mut hits: Vec<(u64, u64)> = self
             .tables
             .par_iter()
@@ -269,20 +286,20 @@ impl Lsh {
             .collect();
         hits.par_sort_unstable();
         hits.dedup();
-        let mut kept = Vec::new();
-        for run in hits.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() >= min_pairs {
-                let (a, b) = (run[0].0 >> 32, run[0].0 & u64::from(u32::MAX));
-                kept.push((DocId(a as u32), DocId(b as u32)));
-            }
-        }
-        kept
+        hits.into_iter()
+            .map(|(owners, entries)| (unpack(owners), unpack(entries)))
+            .collect()
     }
 }
 
 /// Two ids in one `u64`, the first in the high half, so packed pairs sort like the pairs.
 fn pack(a: DocId, b: DocId) -> u64 {
     (u64::from(a.0) << 32) | u64::from(b.0)
+}
+
+/// The inverse of [`pack`].
+fn unpack(x: u64) -> (DocId, DocId) {
+    (DocId((x >> 32) as u32), DocId(x as u32))
 }
 
 #[cfg(test)]

@@ -8,8 +8,13 @@
 //!    sentences of at most `UNIT_WORDS` words. Sources whose text repeats an earlier one
 //!    (case and white space aside) are dropped.
 //! 2. A **base** document is a random title and 4 to 20 units, each from a different random
-//!    source, written as paragraphs of up to 3 units. Two bases share a unit now and then: the
-//!    low-level background overlap real news has.
+//!    source, written as paragraphs of up to 3 units. A unit serves at most `MAX_UNIT_USES`
+//!    base (one: a unit is up to three sentences, so two bases sharing one would be real
+//!    reuse the truth does not list). Once every real unit has served (from the BBC's 2,225
+//!    articles, after about 2,300 bases), new units are written by an order-2 word Markov
+//!    chain trained on the sources' sentences: locally fluent text with the corpus' words and
+//!    phrases, whose sentences are new. Unrelated documents still share stock phrases, as
+//!    real news does.
 //! 3. A **derived** document copies an earlier base as an exact duplicate, a near-duplicate
 //!    (every word edited with probability 5-30%: substituted, deleted or followed by an
 //!    inserted word, the words drawn from the corpus) or a rewrite (in each paragraph, a
@@ -20,6 +25,10 @@
 
 /// Largest unit, in words.
 const UNIT_WORDS: usize = 60;
+/// Bases a real unit may serve.
+const MAX_UNIT_USES: u32 = 1;
+/// Longest generated sentence, in words.
+const MAX_SENTENCE_WORDS: usize = 45;
 /// Edit rates of near-duplicates.
 const RATES: &[f64] = &[0.05, 0.075, 0.10, 0.15, 0.20, 0.25, 0.30];
 
@@ -176,6 +185,7 @@ pub fn generate(sources: &[String], options: &Options) -> Corpus {
         .iter()
         .flat_map(|(_, units)| units.iter().flat_map(|u| u.split(' ')))
         .collect();
+    let mut pool = Pool::new(&cuts);
     let mut rng = Rng::new(options.seed);
     let mut docs: Vec<String> = Vec::with_capacity(options.docs);
     let mut bases: Vec<usize> = Vec::new();
@@ -185,7 +195,7 @@ pub fn generate(sources: &[String], options: &Options) -> Corpus {
         let derived = !bases.is_empty() && roll < options.exact + options.near + options.rewrite;
         if !derived {
             bases.push(docs.len());
-            docs.push(base(&cuts, &mut rng));
+            docs.push(base(&cuts, &mut pool, &mut rng));
             continue;
         }
         let source = bases[rng.below(bases.len())];
@@ -236,23 +246,150 @@ pub fn generate(sources: &[String], options: &Options) -> Corpus {
     }
 }
 
-/// A random title and 4 to 20 units from different random sources, 3 units a paragraph.
-fn base(cuts: &[(String, Vec<String>)], rng: &mut Rng) -> String {
+/// A random title and 4 to 20 units (from different random sources while real units last,
+/// then written by the chain), 3 units a paragraph.
+fn base(cuts: &[(String, Vec<String>)], pool: &mut Pool, rng: &mut Rng) -> String {
     let k = 4 + rng.below(17);
     let mut text = cuts[rng.below(cuts.len())].0.clone();
     let mut used = std::collections::HashSet::new();
     for i in 0..k {
-        let mut from = rng.below(cuts.len());
-        // Different sources while there are enough of them.
-        while !used.insert(from) && used.len() < cuts.len() {
-            from = rng.below(cuts.len());
-        }
-        let units = &cuts[from].1;
         text.push_str(if i % 3 == 0 { "\n\n" } else { " " });
-        text.push_str(&units[rng.below(units.len())]);
+        text.push_str(&pool.unit(cuts, &mut used, rng));
     }
     text.push('\n');
     text
+}
+
+/// The units bases are made of: real ones, each used at most `MAX_UNIT_USES` times, then
+/// generated ones.
+struct Pool {
+    /// (source, unit index) of the real units still available.
+    available: Vec<(usize, usize)>,
+    /// Uses so far, by (source, unit index).
+    uses: std::collections::HashMap<(usize, usize), u32>,
+    /// Texts of the units served (lower case): sources that are near-duplicates of one
+    /// another (the BBC set has dozens) hold the same unit twice, and it must not serve twice.
+    served: std::collections::HashSet<String>,
+    chain: Chain,
+}
+
+impl Pool {
+    fn new(cuts: &[(String, Vec<String>)]) -> Pool {
+        let available = cuts
+            .iter()
+            .enumerate()
+            .flat_map(|(s, (_, units))| (0..units.len()).map(move |u| (s, u)))
+            .collect();
+        Pool {
+            available,
+            uses: std::collections::HashMap::new(),
+            served: std::collections::HashSet::new(),
+            chain: Chain::train(cuts),
+        }
+    }
+
+    /// A unit from a source not in `used` (a few tries), else a generated one.
+    fn unit(
+        &mut self,
+        cuts: &[(String, Vec<String>)],
+        used: &mut std::collections::HashSet<usize>,
+        rng: &mut Rng,
+    ) -> String {
+        for _ in 0..8 {
+            if self.available.is_empty() {
+                break;
+            }
+            let at = rng.below(self.available.len());
+            let (source, unit) = self.available[at];
+            if !used.insert(source) {
+                continue;
+            }
+            let uses = self.uses.entry((source, unit)).or_default();
+            *uses += 1;
+            if *uses >= MAX_UNIT_USES {
+                self.available.swap_remove(at);
+            }
+            let text = &cuts[source].1[unit];
+            if *uses == 1 && !self.served.insert(text.to_lowercase()) {
+                continue; // the same text from another source: used up already
+            }
+            return text.clone();
+        }
+        let sentences = 1 + rng.below(3);
+        (0..sentences)
+            .map(|_| self.chain.sentence(rng))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// An order-2 word Markov chain over the sources' sentences (words split at spaces, with
+/// their punctuation).
+struct Chain {
+    words: Vec<String>,
+    /// Successors of each pair of word ids, in training order (repeats kept: they weigh).
+    next: std::collections::HashMap<(u32, u32), Vec<u32>>,
+    /// The source sentences, which a generated sentence must not repeat whole.
+    seen: std::collections::HashSet<String>,
+}
+
+/// The state before a sentence's first word, and the successor that ends a sentence.
+const START: u32 = u32::MAX;
+const END: u32 = u32::MAX - 1;
+
+impl Chain {
+    fn train(cuts: &[(String, Vec<String>)]) -> Chain {
+        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut next: std::collections::HashMap<(u32, u32), Vec<u32>> =
+            std::collections::HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for (_, units) in cuts {
+            for unit in units {
+                for sentence in sentences(unit) {
+                    seen.insert(sentence.to_string());
+                    let (mut a, mut b) = (START, START);
+                    for w in sentence.split(' ').filter(|w| !w.is_empty()) {
+                        let id = *ids.entry(w).or_insert_with(|| {
+                            words.push(w.to_string());
+                            (words.len() - 1) as u32
+                        });
+                        next.entry((a, b)).or_default().push(id);
+                        (a, b) = (b, id);
+                    }
+                    if b != START {
+                        next.entry((a, b)).or_default().push(END);
+                    }
+                }
+            }
+        }
+        Chain { words, next, seen }
+    }
+
+    /// One sentence of at least 6 words and at most `MAX_SENTENCE_WORDS` that is not a source
+    /// sentence (a few tries; a chain walk often retraces a whole source sentence).
+    fn sentence(&self, rng: &mut Rng) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        for _ in 0..16 {
+            out.clear();
+            let (mut a, mut b) = (START, START);
+            while out.len() < MAX_SENTENCE_WORDS {
+                let Some(options) = self.next.get(&(a, b)) else {
+                    break;
+                };
+                let id = options[rng.below(options.len())];
+                if id == END {
+                    break;
+                }
+                out.push(&self.words[id as usize]);
+                (a, b) = (b, id);
+            }
+            if out.len() >= 6 && !self.seen.contains(&out.join(" ")) {
+                break;
+            }
+        }
+        out.join(" ")
+    }
 }
 
 /// Every word edited with probability `rate`: substituted, deleted, or followed by an inserted
@@ -318,4 +455,38 @@ fn rewrite(text: &str, swap: f64, vocab: &[&str], rng: &mut Rng) -> String {
         paragraphs.push(words.join(" "));
     }
     paragraphs.join("\n\n") + "\n"
+}
+
+/// The source articles: the `*.txt` files of `dir`, in sorted order.
+///
+/// # Errors
+///
+/// A message naming the folder if it cannot be listed or holds no readable article.
+pub fn read_sources(dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    if texts.is_empty() {
+        return Err(format!("{}: no readable *.txt article", dir.display()));
+    }
+    Ok(texts)
+}
+
+/// The default sources: `../shared/data/bbc-news/docs` beside the crate when present, else
+/// the crate's `corpus/seeds`.
+pub fn default_sources() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = manifest.join("../shared/data/bbc-news/docs");
+    if shared.is_dir() {
+        shared
+    } else {
+        manifest.join("corpus/seeds")
+    }
 }

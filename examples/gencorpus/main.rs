@@ -9,7 +9,7 @@
 mod generate;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -52,16 +52,8 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let from = args.from.clone().unwrap_or_else(|| {
-        let shared = manifest.join("../shared/data/bbc-news/docs");
-        if shared.is_dir() {
-            shared
-        } else {
-            manifest.join("corpus/seeds")
-        }
-    });
-    let sources = read_sources(&from)?;
+    let from = args.from.clone().unwrap_or_else(generate::default_sources);
+    let sources = generate::read_sources(&from)?;
     let options = generate::Options {
         docs: args.docs,
         exact: args.exact,
@@ -110,31 +102,13 @@ fn run(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The `*.txt` files of a folder, in sorted order.
-fn read_sources(dir: &Path) -> Result<Vec<String>, String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    paths.sort();
-    let texts: Vec<String> = paths
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect();
-    if texts.is_empty() {
-        return Err(format!("{}: no readable *.txt article", dir.display()));
-    }
-    Ok(texts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::generate::{Options, generate};
 
     fn seeds() -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
-        super::read_sources(&dir).unwrap()
+        super::generate::read_sources(&dir).unwrap()
     }
 
     #[test]
