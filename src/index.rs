@@ -334,7 +334,10 @@ impl Index {
         hits.sort_unstable();
         hits.dedup();
         let weighted_probe = self.weigh(&probe.passages);
-        let runs: Vec<&[(DocId, usize, DocId)]> = hits.chunk_by(|x, y| x.0 == y.0).collect();
+        let runs: Vec<&[(DocId, usize, DocId)]> = hits
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
+            .collect();
         found.par_extend(runs.par_iter().filter_map(|run| {
             let id = run[0].0;
             let indexed = self.side(id);
@@ -402,7 +405,8 @@ impl Index {
         };
         let rewrites: Vec<(DocId, DocId)> = hits
             .par_chunk_by(|x, y| x.0 == y.0)
-            .filter(|run| !duplicates.contains(&run[0].0))
+            // A run too short to qualify needs no similarity computed.
+            .filter(|run| run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(&run[0].0))
             .filter(|run| {
                 let similar = run
                     .iter()
