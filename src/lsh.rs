@@ -258,8 +258,7 @@ impl Lsh {
         keep: &(dyn Fn(DocId) -> bool + Sync),
         owner: &(dyn Fn(DocId) -> DocId + Sync),
     ) -> Vec<((DocId, DocId), (DocId, DocId))> {
-        // Packed in two u64s, lower owner first, so that sorting compares two integers.
-        let mut hits: Vec<(u64, u64)> = self
+        let mut hits: Vec<((DocId, DocId), (DocId, DocId))> = self
             .tables
             .par_iter()
             .flat_map_iter(|table| {
@@ -275,7 +274,7 @@ impl Lsh {
                             for &y in &kept[i + 1..] {
                                 if x.0 != y.0 {
                                     let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
-                                    hits.push((pack(oa, ob), pack(ea, eb)));
+                                    hits.push(((oa, ob), (ea, eb)));
                                 }
                             }
                         }
@@ -286,20 +285,8 @@ impl Lsh {
             .collect();
         hits.par_sort_unstable();
         hits.dedup();
-        hits.into_iter()
-            .map(|(owners, entries)| (unpack(owners), unpack(entries)))
-            .collect()
+        hits
     }
-}
-
-/// Two ids in one `u64`, the first in the high half, so packed pairs sort like the pairs.
-fn pack(a: DocId, b: DocId) -> u64 {
-    (u64::from(a.0) << 32) | u64::from(b.0)
-}
-
-/// The inverse of [`pack`].
-fn unpack(x: u64) -> (DocId, DocId) {
-    (DocId((x >> 32) as u32), DocId(x as u32))
 }
 
 #[cfg(test)]
