@@ -1,6 +1,8 @@
 //! [`Index`]: documents, their signatures and band tables, and the queries over them.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -13,7 +15,7 @@ use crate::minhash::{MinHasher, OnePermutation, Signature};
 use crate::normalize::{self, Token};
 use crate::passage::{self, Passage as Sentence};
 use crate::report::{Direction, Kind, Match};
-use crate::rewrite::{self, Stats};
+use crate::rewrite::{self, Idf, Stats};
 use crate::shingle;
 use crate::verify;
 
@@ -39,6 +41,8 @@ const MIN_PASSAGE_PAIRS: usize = 2;
 /// with 30 others share stock phrases or common words, not a source. (At 100 the 100,000
 /// generated documents took 97 s instead of 81 s, with the same recall to 1 pair in 9,936.)
 const PASSAGE_MAX_BUCKET: usize = 30;
+/// Bands of passage keys computed at a time by [`Index::duplicates`].
+const KEY_GROUP: usize = 8;
 /// Seed offset of the passage MinHash functions, so they differ from the document ones.
 const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
 
@@ -121,8 +125,9 @@ pub struct Index {
     hasher: OnePermutation,
     lsh: Lsh,
     passage_hasher: MinHasher,
-    /// Band tables of sentences: entries are indexes into `passage_entries`.
-    passage_lsh: Lsh,
+    /// Band tables of sentences (entries are indexes into `passage_entries`), built on the
+    /// first [`Index::query`]: [`Index::duplicates`] joins the bands by sorting instead.
+    passage_lsh: OnceLock<Lsh>,
     /// The document and sentence (index into its profile's passages) of each passage entry.
     passage_entries: Vec<(DocId, u32)>,
     stats: Stats,
@@ -152,7 +157,7 @@ impl Index {
                 PASSAGE_BANDS * PASSAGE_ROWS,
                 config.seed ^ PASSAGE_SEED,
             ),
-            passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
+            passage_lsh: OnceLock::new(),
             passage_entries: Vec::new(),
             stats: Stats::new(),
             config,
@@ -243,22 +248,20 @@ impl Index {
             u32::try_from(last).is_ok(),
             "an index holds at most u32::MAX documents"
         );
-        type Analysed = (Profile, Vec<u64>, Vec<(usize, Vec<u64>)>);
+        type Analysed = (Profile, Vec<u64>);
         let analysed: Vec<Analysed> = docs
             .par_iter()
             .map(|d| {
                 let profile = self.profile(&d.text);
                 let keys = self.lsh.keys(&profile.signature);
-                let passage_keys = self.passage_keys(&profile.passages);
                 progress();
-                (profile, keys, passage_keys)
+                (profile, keys)
             })
             .collect();
         let mut ids = Vec::with_capacity(docs.len());
         let mut band_rows = Vec::with_capacity(docs.len());
-        let mut passage_rows = Vec::new();
-        for (offset, (doc, (profile, keys, passage_keys))) in docs.iter().zip(analysed).enumerate()
-        {
+        let first_entry = self.passage_entries.len();
+        for (offset, (doc, (profile, keys))) in docs.iter().zip(analysed).enumerate() {
             let id = DocId((first + offset) as u32);
             ids.push(id);
             self.ids.insert(doc.id.clone(), id);
@@ -266,16 +269,20 @@ impl Index {
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(id);
                 band_rows.push((id, keys));
-                for (sentence, keys) in passage_keys {
-                    let entry = DocId(self.passage_entries.len() as u32);
-                    self.passage_entries.push((id, sentence as u32));
-                    passage_rows.push((entry, keys));
+                for (sentence, passage) in profile.passages.iter().enumerate() {
+                    if passage.content().next().is_some() {
+                        self.passage_entries.push((id, sentence as u32));
+                    }
                 }
             }
             self.profiles.push(profile);
         }
         self.lsh.insert_batch(&band_rows);
-        self.passage_lsh.insert_batch(&passage_rows);
+        let entries = first_entry..self.passage_entries.len();
+        let rows = self.passage_lsh.get().map(|_| self.entry_rows(entries));
+        if let (Some(tables), Some(rows)) = (self.passage_lsh.get_mut(), rows) {
+            tables.insert_batch(&rows);
+        }
         self.docs.extend(docs);
         Ok(ids)
     }
@@ -323,7 +330,7 @@ impl Index {
                     .is_boilerplate(&probe.passages[*sentence], min_docs)
             })
             .flat_map(|(sentence, keys)| {
-                self.passage_lsh
+                self.passage_tables()
                     .hits(keys)
                     .filter(|&entry| !self.is_boilerplate_entry(entry))
                     .map(|entry| (self.passage_entries[entry.as_usize()].0, *sentence, entry))
@@ -333,7 +340,8 @@ impl Index {
             .collect();
         hits.sort_unstable();
         hits.dedup();
-        let weighted_probe = self.weigh(&probe.passages);
+        let idf = Idf::new(&self.stats);
+        let weighted_probe = self.weigh(&probe.passages, &idf);
         let runs: Vec<&[(DocId, usize, DocId)]> = hits
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
@@ -341,16 +349,17 @@ impl Index {
         found.par_extend(runs.par_iter().filter_map(|run| {
             let id = run[0].0;
             let indexed = self.side(id);
-            let weighted = self.weigh(&indexed.1.passages);
+            let weighted = self.weigh(&indexed.1.passages, &idf);
             let similar = run.iter().map(|&(_, sentence, entry)| {
                 let i = self.passage_entries[entry.as_usize()].1 as usize;
                 (&weighted[i], &weighted_probe[sentence])
             });
-            if !self.enough_similar(similar) {
+            if !self.enough_similar(similar, &idf) {
                 return None;
             }
+            let aligner = rewrite::Aligner::new(&weighted, &idf);
             let alignment =
-                self.check_rewrite(indexed, (doc, &probe), &weighted, &weighted_probe)?;
+                self.check_rewrite(indexed, (doc, &probe), &aligner, &weighted_probe)?;
             let set = self.shingle_set(&indexed.0.text);
             let found =
                 self.rewrite_match(indexed, (doc, &probe), &alignment, &set, &probe_exact.set);
@@ -388,16 +397,17 @@ impl Index {
             .into_par_iter()
             .map(|entry| self.is_boilerplate_entry(DocId(entry as u32)))
             .collect();
-        let hits = self
-            .passage_lsh
-            .owner_entry_pairs(&|entry| !boilerplate[entry.as_usize()], &|entry| {
-                self.passage_entries[entry.as_usize()].0
-            });
+        let kept: Vec<DocId> = (0..self.passage_entries.len() as u32)
+            .map(DocId)
+            .filter(|e| !boilerplate[e.as_usize()])
+            .collect();
+        let hits = self.colliding_sentences(&kept);
+        let idf = Idf::table(&self.stats);
         // Weights depend on the whole corpus: look them up once per document, not per pair.
         let weighted: Vec<Vec<rewrite::Weighted>> = self
             .profiles
             .par_iter()
-            .map(|p| self.weigh(&p.passages))
+            .map(|p| self.weigh(&p.passages, &idf))
             .collect();
         let sentence = |entry: DocId| {
             let (doc, i) = self.passage_entries[entry.as_usize()];
@@ -411,26 +421,42 @@ impl Index {
                 let similar = run
                     .iter()
                     .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
-                self.enough_similar(similar)
+                self.enough_similar(similar, &idf)
             })
             .map(|run| run[0].0)
             .collect();
-        // Pairs come sorted, so pairs sharing a first document are adjacent: its shingle set
-        // (for the scores a rewrite record carries) is derived at most once per run.
+        // Pairs come sorted, so pairs sharing a first document are adjacent: its passages
+        // are indexed for alignment once per run.
         let runs: Vec<&[(DocId, DocId)]> = rewrites.chunk_by(|x, y| x.0 == y.0).collect();
-        found.par_extend(runs.par_iter().flat_map_iter(|run| {
-            let a = run[0].0;
-            let set_a = std::cell::OnceCell::new();
-            run.iter()
-                .filter_map(|&(_, b)| {
-                    let (wa, wb) = (&weighted[a.as_usize()], &weighted[b.as_usize()]);
-                    let alignment = self.check_rewrite(side(a), side(b), wa, wb)?;
-                    let set_a = set_a.get_or_init(|| self.shingle_set(&side(a).0.text));
-                    let set_b = self.shingle_set(&side(b).0.text);
-                    let found = self.rewrite_match(side(a), side(b), &alignment, set_a, &set_b);
-                    Some(((a, b), found))
-                })
-                .collect::<Vec<_>>()
+        let aligned: Vec<((DocId, DocId), rewrite::Alignment)> = runs
+            .par_iter()
+            .flat_map_iter(|run| {
+                let a = run[0].0;
+                let aligner = rewrite::Aligner::new(&weighted[a.as_usize()], &idf);
+                run.iter()
+                    .filter_map(|&(_, b)| {
+                        let wb = &weighted[b.as_usize()];
+                        let alignment = self.check_rewrite(side(a), side(b), &aligner, wb)?;
+                        Some(((a, b), alignment))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        drop(weighted);
+        // The scores a rewrite record carries need both shingle sets: derived once per
+        // document (rewrites tend to share documents: on the 100,000-article bench corpus,
+        // 152,000 rewrites involve 27,000 documents).
+        let mut involved: Vec<DocId> = aligned.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
+        involved.par_sort_unstable();
+        involved.dedup();
+        let sets: Vec<Vec<u64>> = involved
+            .par_iter()
+            .map(|&d| self.shingle_set(&side(d).0.text))
+            .collect();
+        let set = |d: DocId| &sets[involved.binary_search(&d).expect("involved")];
+        found.par_extend(aligned.par_iter().map(|&((a, b), ref alignment)| {
+            let found = self.rewrite_match(side(a), side(b), alignment, set(a), set(b));
+            ((a, b), found)
         }));
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
         found.into_iter().map(|(_, m)| m).collect()
@@ -513,8 +539,12 @@ impl Index {
                 found,
             });
         }
-        let (wa, wb) = (self.weigh(&sa.1.passages), self.weigh(&sb.1.passages));
-        let alignment = rewrite::align(&wa, &wb, self.config.passage_threshold);
+        let idf = Idf::new(&self.stats);
+        let (wa, wb) = (
+            self.weigh(&sa.1.passages, &idf),
+            self.weigh(&sb.1.passages, &idf),
+        );
+        let alignment = rewrite::align(&wa, &wb, &idf, self.config.passage_threshold);
         let flagged = self.passes(&alignment);
         let found = self.rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
         Some(Comparison { flagged, found })
@@ -528,16 +558,35 @@ impl Index {
     /// Normalises, shingles, signs and splits into passages one text, in one pass over its
     /// words: no token or shingle list is built.
     fn profile(&self, text: &str) -> Profile {
+        if self.config.rewrites {
+            passage::with_splitter(text, |splitter| {
+                let mut profile = self.profile_with(text, |span, word| splitter.word(span, word));
+                profile.passages = splitter.finish();
+                profile
+            })
+        } else {
+            self.profile_with(text, |_, _| {})
+        }
+    }
+
+    /// [`Index::profile`] without passages, every word also given to `also` (a passage
+    /// splitter).
+    fn profile_with(
+        &self,
+        text: &str,
+        mut also: impl FnMut(crate::document::Span, u64),
+    ) -> Profile {
         let mut sketch = self.hasher.sketch();
         let mut roller = shingle::Shingler::new(self.config.shingle_size);
         let mut whole = shingle::TextHasher::default();
         let mut shingles = 0;
-        normalize::for_each_word(text, |_, word| {
+        normalize::for_each_word(text, |span, word| {
             whole.push(word);
             if let Some(h) = roller.push(word) {
                 sketch.add(h);
                 shingles += 1;
             }
+            also(span, word);
         });
         if let Some(h) = roller.finish() {
             sketch.add(h);
@@ -547,32 +596,121 @@ impl Index {
             text_hash: whole.finish(),
             shingles,
             signature: sketch.finish(),
-            passages: if self.config.rewrites {
-                passage::passages(text)
-            } else {
-                Vec::new()
-            },
+            passages: Vec::new(),
         }
     }
 
     /// The passages with their IDF weights under the index's statistics.
-    fn weigh(&self, passages: &[Sentence]) -> Vec<rewrite::Weighted> {
-        rewrite::weigh(passages, &self.stats, self.config.boilerplate_min_docs)
+    fn weigh(&self, passages: &[Sentence], idf: &Idf) -> Vec<rewrite::Weighted> {
+        rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
     }
 
     /// The passage-table keys of each passage that has content words, with its index.
     fn passage_keys(&self, passages: &[Sentence]) -> Vec<(usize, Vec<u64>)> {
+        let mut buffers = (Vec::new(), Vec::new());
         passages
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| {
-                let content: Vec<u64> = p.content().map(|t| t.hash).collect();
-                (!content.is_empty()).then(|| {
-                    let signature = self.passage_hasher.signature(&content);
-                    (i, self.passage_lsh.keys(&signature))
-                })
+            .filter(|(_, p)| p.content().next().is_some())
+            .map(|(i, p)| {
+                let mut keys = vec![0; PASSAGE_BANDS];
+                self.sentence_keys(p, 0..PASSAGE_BANDS, &mut keys, &mut buffers);
+                (i, keys)
             })
             .collect()
+    }
+
+    /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
+    fn sentence_keys(
+        &self,
+        passage: &Sentence,
+        bands: Range<usize>,
+        out: &mut [u64],
+        (content, minima): &mut (Vec<u64>, Vec<u32>),
+    ) {
+        content.clear();
+        content.extend(passage.content().map(|t| t.hash()));
+        minima.resize(bands.len() * PASSAGE_ROWS, 0);
+        let functions = bands.start * PASSAGE_ROWS..bands.end * PASSAGE_ROWS;
+        self.passage_hasher.minima(content, functions, minima);
+        for (key, values) in out.iter_mut().zip(minima.chunks_exact(PASSAGE_ROWS)) {
+            *key = lsh::band_key(values);
+        }
+    }
+
+    /// The sentence of a passage entry.
+    fn entry_sentence(&self, entry: DocId) -> &Sentence {
+        let (doc, i) = self.passage_entries[entry.as_usize()];
+        &self.profiles[doc.as_usize()].passages[i as usize]
+    }
+
+    /// The table rows (entry and keys) of some passage entries.
+    fn entry_rows(&self, entries: Range<usize>) -> Vec<(DocId, Vec<u64>)> {
+        entries
+            .into_par_iter()
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |buffers, e| {
+                    let entry = DocId(e as u32);
+                    let mut keys = vec![0; PASSAGE_BANDS];
+                    self.sentence_keys(
+                        self.entry_sentence(entry),
+                        0..PASSAGE_BANDS,
+                        &mut keys,
+                        buffers,
+                    );
+                    (entry, keys)
+                },
+            )
+            .collect()
+    }
+
+    /// The passage tables, built from every entry on first use.
+    fn passage_tables(&self) -> &Lsh {
+        self.passage_lsh.get_or_init(|| {
+            let mut tables = Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET);
+            tables.insert_batch(&self.entry_rows(0..self.passage_entries.len()));
+            tables
+        })
+    }
+
+    /// Every pair of `entries` of distinct documents whose sentences share a passage bucket,
+    /// as [`Lsh::owner_entry_pairs`] gives them for tables holding only those entries, but
+    /// found by sorting each band's keys ([`lsh::band_collisions`]): no table is built, and
+    /// only [`KEY_GROUP`] bands' keys are held at a time.
+    fn colliding_sentences(&self, entries: &[DocId]) -> Vec<lsh::EntryPair> {
+        let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
+        let mut hits = Vec::new();
+        for start in (0..PASSAGE_BANDS).step_by(KEY_GROUP) {
+            let bands = start..(start + KEY_GROUP).min(PASSAGE_BANDS);
+            let width = bands.len();
+            let mut keys = vec![0u64; entries.len() * width];
+            keys.par_chunks_mut(width).zip(entries).for_each_init(
+                || (Vec::new(), Vec::new()),
+                |buffers, (out, &entry)| {
+                    self.sentence_keys(self.entry_sentence(entry), bands.clone(), out, buffers);
+                },
+            );
+            // Each band's pairs sorted, then merged two by two: a pair that collides in
+            // several bands is kept once.
+            let found = (0..width)
+                .into_par_iter()
+                .map(|band| {
+                    let mut keyed: Vec<(u64, DocId)> = entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &e)| (keys[i * width + band], e))
+                        .collect();
+                    let mut out = Vec::new();
+                    lsh::band_collisions(&mut keyed, PASSAGE_MAX_BUCKET, &owner, &mut out);
+                    out.sort_unstable();
+                    out.dedup();
+                    out
+                })
+                .reduce(Vec::new, merge_sorted);
+            hits = merge_sorted(hits, found);
+        }
+        hits
     }
 
     /// Whether the sentence of a passage-table entry is boilerplate under the statistics so far.
@@ -665,13 +803,13 @@ impl Index {
         &self,
         a: Side,
         b: Side,
-        weighted_a: &[rewrite::Weighted],
+        aligner_a: &rewrite::Aligner,
         weighted_b: &[rewrite::Weighted],
     ) -> Option<rewrite::Alignment> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
         }
-        let alignment = rewrite::align(weighted_a, weighted_b, self.config.passage_threshold);
+        let alignment = aligner_a.align(weighted_b, self.config.passage_threshold);
         self.passes(&alignment).then_some(alignment)
     }
 
@@ -680,11 +818,12 @@ impl Index {
     fn enough_similar<'w>(
         &self,
         pairs: impl Iterator<Item = (&'w rewrite::Weighted, &'w rewrite::Weighted)>,
+        idf: &Idf,
     ) -> bool {
         let (mut colliding, mut similar) = (0, false);
         for (a, b) in pairs {
             colliding += 1;
-            similar = similar || rewrite::similarity(a, b) >= self.config.passage_threshold;
+            similar = similar || rewrite::similarity(a, b, idf) >= self.config.passage_threshold;
             if similar && colliding >= MIN_PASSAGE_PAIRS {
                 return true;
             }
@@ -789,6 +928,38 @@ fn components(pairs: &[(DocId, DocId)]) -> Vec<Vec<(DocId, DocId)>> {
         .chunk_by(|x, y| x.0 == y.0)
         .map(|run| run.iter().map(|&(_, pair)| pair).collect())
         .collect()
+}
+
+/// The union of two sorted lists without repeats, sorted, without repeats. Cost: linear.
+fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Two documents compared directly (see [`Index::compare`]).
@@ -914,5 +1085,26 @@ mod tests {
                 ("edited", Kind::NearDuplicate)
             ]
         );
+    }
+
+    /// The passage tables are built on the first query and kept up to date by later inserts:
+    /// a rewrite inserted after the first query is found by the next.
+    #[test]
+    fn rewrites_inserted_after_a_query_are_found() {
+        let source = include_str!("../corpus/seeds/000_080705039001ce5b.txt");
+        let rewrite = include_str!("../corpus/seeds/001_a7725bf3c94c141c.txt");
+        let other = include_str!("../corpus/seeds/003_af523ab8388c771a.txt");
+        let mut index = Index::new(Config::default()).unwrap();
+        index.insert(Document::new("other", other)).unwrap();
+        assert!(
+            index
+                .query(&Document::new("probe", rewrite))
+                .unwrap()
+                .is_empty()
+        );
+        index.insert(Document::new("source", source)).unwrap();
+        let hits = index.query(&Document::new("probe", rewrite)).unwrap();
+        let got: Vec<(&str, Kind)> = hits.iter().map(|m| (m.a.as_str(), m.kind)).collect();
+        assert_eq!(got, [("source", Kind::Rewrite)]);
     }
 }

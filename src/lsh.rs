@@ -24,7 +24,6 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::document::DocId;
 use crate::minhash::Signature;
@@ -67,6 +66,65 @@ pub fn shape(threshold: f64, num_hashes: usize, false_negative_weight: f64) -> (
         }
     }
     (best.1, best.2)
+}
+
+/// Two entries of distinct owners that share a bucket, as `((owner a, owner b), (entry of a,
+/// entry of b))` with owner `a < b`: what [`Lsh::owner_entry_pairs`] and [`band_collisions`]
+/// return.
+pub type EntryPair = ((DocId, DocId), (DocId, DocId));
+
+/// The key of one band: a 64-bit hash of its values (order matters). Two bands with equal
+/// values have equal keys; unequal ones collide with probability about `2^-64`.
+///
+/// ```
+/// use neardup::lsh::band_key;
+///
+/// assert_eq!(band_key(&[1, 2, 3]), band_key(&[1, 2, 3]));
+/// assert_ne!(band_key(&[1, 2, 3]), band_key(&[3, 2, 1]));
+/// ```
+pub fn band_key(values: &[u32]) -> u64 {
+    let mut h = 0x6c73_685f_6b65_7973 ^ values.len() as u64;
+    for pair in values.chunks(2) {
+        let x = u64::from(pair[0]) | pair.get(1).map_or(0, |&v| u64::from(v) << 32);
+        h = (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+    crate::minhash::fmix64(h)
+}
+
+/// Every pair of entries that agree on one band's key, for a batch of entries known at once
+/// (no tables are built): `keyed` holds each entry with its key in that band and is sorted
+/// here; each run of equal keys is a bucket. Appends to `out`, as
+/// [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
+/// distinct owners in buckets of at most `max_bucket` entries. Cost: a sort of `keyed`, and
+/// the sum over buckets of (bucket size)².
+pub fn band_collisions(
+    keyed: &mut [(u64, DocId)],
+    max_bucket: usize,
+    owner: &(dyn Fn(DocId) -> DocId + Sync),
+    out: &mut Vec<EntryPair>,
+) {
+    keyed.sort_unstable();
+    let mut bucket = Vec::new();
+    for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 || run.len() > max_bucket {
+            continue;
+        }
+        bucket.clear();
+        bucket.extend(run.iter().map(|&(_, e)| (owner(e), e)));
+        push_pairs(&bucket, out);
+    }
+}
+
+/// The pairs of `(owner, entry)` items of one bucket whose owners differ, lower owner first.
+fn push_pairs(bucket: &[(DocId, DocId)], out: &mut Vec<EntryPair>) {
+    for (i, &x) in bucket.iter().enumerate() {
+        for &y in &bucket[i + 1..] {
+            if x.0 != y.0 {
+                let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
+                out.push(((oa, ob), (ea, eb)));
+            }
+        }
+    }
 }
 
 /// One band's buckets. Most buckets hold a single document, so the map holds that document
@@ -160,7 +218,7 @@ impl Lsh {
         self.rows
     }
 
-    /// The band keys of a signature: xxh3 of each band's `rows` values.
+    /// The band keys of a signature: [`band_key`] of each band's `rows` values.
     ///
     /// # Panics
     ///
@@ -175,17 +233,10 @@ impl Lsh {
             self.bands(),
             self.rows
         );
-        let mut buf = Vec::with_capacity(4 * self.rows);
         values
             .chunks_exact(self.rows)
             .take(self.bands())
-            .map(|band| {
-                buf.clear();
-                for v in band {
-                    buf.extend_from_slice(&v.to_le_bytes());
-                }
-                xxh3_64(&buf)
-            })
+            .map(band_key)
             .collect()
     }
 
@@ -252,13 +303,12 @@ impl Lsh {
     /// in several bands comes once). Entries for which `keep` is false are left out, and a
     /// bucket counts as too large (see [`Lsh::with_max_bucket`]) by its kept entries. Cost:
     /// the sum over buckets of (kept bucket size)², in memory too (pairs are sorted).
-    #[allow(clippy::type_complexity)]
     pub fn owner_entry_pairs(
         &self,
         keep: &(dyn Fn(DocId) -> bool + Sync),
         owner: &(dyn Fn(DocId) -> DocId + Sync),
-    ) -> Vec<((DocId, DocId), (DocId, DocId))> {
-        let mut hits: Vec<((DocId, DocId), (DocId, DocId))> = self
+    ) -> Vec<EntryPair> {
+        let mut hits: Vec<EntryPair> = self
             .tables
             .par_iter()
             .flat_map_iter(|table| {
@@ -270,14 +320,7 @@ impl Lsh {
                         .collect();
                     let mut hits = Vec::new();
                     if kept.len() <= self.max_bucket {
-                        for (i, &x) in kept.iter().enumerate() {
-                            for &y in &kept[i + 1..] {
-                                if x.0 != y.0 {
-                                    let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
-                                    hits.push(((oa, ob), (ea, eb)));
-                                }
-                            }
-                        }
+                        push_pairs(&kept, &mut hits);
                     }
                     hits
                 })
@@ -367,5 +410,37 @@ mod tests {
             lsh.query(&lsh.keys(&sig([1, 2]))),
             [DocId(0), DocId(1), DocId(2)]
         );
+    }
+
+    /// Sorting each band's keys finds exactly the entry pairs the tables find, with the same
+    /// owners, bucket cap and order: random keys from a small range, so that buckets of every
+    /// size (some above the cap) occur.
+    #[test]
+    fn band_collisions_match_the_tables() {
+        let (bands, max_bucket) = (4, 5);
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let rows: Vec<(DocId, Vec<u64>)> = (0..300)
+            .map(|e| (DocId(e), (0..bands).map(|_| next(60)).collect()))
+            .collect();
+        // Five entries per owner, so some pairs share an owner and are left out.
+        let owner = |e: DocId| DocId(e.0 / 5);
+        let mut tables = Lsh::with_max_bucket(bands, 1, max_bucket);
+        tables.insert_batch(&rows);
+        let want = tables.owner_entry_pairs(&|_| true, &owner);
+        let mut got = Vec::new();
+        for band in 0..bands {
+            let mut keyed: Vec<(u64, DocId)> = rows.iter().map(|(e, k)| (k[band], *e)).collect();
+            band_collisions(&mut keyed, max_bucket, &owner, &mut got);
+        }
+        got.sort_unstable();
+        got.dedup();
+        assert!(want.len() > 100, "{} pairs: too few to test", want.len());
+        assert_eq!(got, want);
     }
 }

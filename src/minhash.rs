@@ -63,6 +63,25 @@ impl MinHasher {
         self.mul.is_empty()
     }
 
+    /// The minima of functions `functions` only, into `out` (one per function): a slice of
+    /// [`MinHasher::signature`], for callers that need a few bands at a time.
+    ///
+    /// # Panics
+    ///
+    /// If `functions` is out of range or `out` is not as long.
+    pub fn minima(&self, elements: &[u64], functions: std::ops::Range<usize>, out: &mut [u32]) {
+        let (mul, add) = (&self.mul[functions.clone()], &self.add[functions]);
+        assert_eq!(out.len(), mul.len(), "one minimum per function");
+        out.fill(u32::MAX);
+        for &x in elements {
+            let x = fmix64(x);
+            for ((min, &a), &b) in out.iter_mut().zip(mul).zip(add) {
+                let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+                *min = (*min).min(h);
+            }
+        }
+    }
+
     /// The signature of a set of shingle hashes (repeats do not change it). An empty set gives
     /// a signature of `u32::MAX` everywhere. Cost: `n` multiply-adds per shingle.
     pub fn signature(&self, shingles: &[u64]) -> Signature {

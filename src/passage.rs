@@ -29,6 +29,10 @@
 //! assert_eq!(found[0].content().count(), 4);
 //! ```
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -41,13 +45,24 @@ pub const MIN_WORDS: usize = 4;
 /// Seed of the term hashes.
 const TERM_SEED: u64 = 0x7465_726d_735f_6e64;
 
-/// One word of a passage, stemmed and hashed.
+/// One word of a passage, stemmed and hashed: eight bytes, the hash of the stem with its
+/// lowest bit telling whether the word is an English function word (see
+/// [`is_function_word`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Term {
-    /// xxh3 of the stem.
-    pub hash: u64,
-    /// Whether the word is an English function word (see [`is_function_word`]).
-    pub function: bool,
+pub struct Term(u64);
+
+impl Term {
+    /// The term's hash (two words are the same term when their hashes are equal).
+    #[inline]
+    pub fn hash(self) -> u64 {
+        self.0
+    }
+
+    /// Whether the word is an English function word.
+    #[inline]
+    pub fn is_function(self) -> bool {
+        self.0 & 1 == 1
+    }
 }
 
 /// One sentence of a document.
@@ -62,98 +77,189 @@ pub struct Passage {
 impl Passage {
     /// The content terms: the terms that are not function words.
     pub fn content(&self) -> impl Iterator<Item = &Term> {
-        self.terms.iter().filter(|t| !t.function)
+        self.terms.iter().filter(|t| !t.is_function())
     }
 }
 
-/// The passages of `text`, in text order. Cost: one pass to split, and per word one fold and
-/// one stem.
+/// The passages of `text`, in text order. Cost: one pass to split, one pass over the words;
+/// each distinct word is stemmed once per thread and remembered.
 pub fn passages(text: &str) -> Vec<Passage> {
-    let stemmer = Stemmer::create(Algorithm::English);
-    let tokens = normalize::tokens(text);
-    let mut out = Vec::new();
-    let mut next = 0;
-    for span in sentences(text) {
-        while next < tokens.len() && tokens[next].span.start < span.start {
-            next += 1;
-        }
-        let first = next;
-        while next < tokens.len() && tokens[next].span.end <= span.end {
-            next += 1;
-        }
-        if next - first < MIN_WORDS {
-            continue;
-        }
-        let terms = terms(&stemmer, text, &tokens[first..next]);
-        out.push(Passage { span, terms });
-    }
-    out
+    with_splitter(text, |splitter| {
+        normalize::for_each_word(text, |span, hash| splitter.word(span, hash));
+        splitter.finish()
+    })
 }
 
 /// The whole of `text` as one passage, however many sentences or words it has: for comparing
 /// two given sentences (as a paraphrase benchmark does).
 pub fn whole(text: &str) -> Passage {
-    let stemmer = Stemmer::create(Algorithm::English);
-    let tokens = normalize::tokens(text);
+    let mut terms = Vec::new();
+    with_cache(|cache, stemmer| {
+        normalize::for_each_word(text, |span, hash| {
+            terms.push(cached_term(
+                cache,
+                stemmer,
+                &text[span.start..span.end],
+                hash,
+            ));
+        });
+    });
+    terms.sort_unstable();
+    terms.dedup();
     Passage {
         span: Span::new(0, text.len()),
-        terms: terms(&stemmer, text, &tokens),
+        terms,
     }
 }
 
 /// The words of `text` within `span`, each with its byte span and its term, in text order:
 /// for showing which words two aligned passages share.
 pub fn words(text: &str, span: Span) -> Vec<(Span, Term)> {
-    let stemmer = Stemmer::create(Algorithm::English);
-    normalize::tokens(&text[span.start..span.end])
-        .iter()
-        .map(|t| {
-            let at = Span::new(span.start + t.span.start, span.start + t.span.end);
-            (at, term(&stemmer, &text[at.start..at.end]))
+    let piece = &text[span.start..span.end];
+    let mut out = Vec::new();
+    with_cache(|cache, stemmer| {
+        normalize::for_each_word(piece, |at, hash| {
+            let term = cached_term(cache, stemmer, &piece[at.start..at.end], hash);
+            out.push((Span::new(span.start + at.start, span.start + at.end), term));
+        });
+    });
+    out
+}
+
+/// Splits one text into passages from its words, fed in text order as
+/// [`normalize::for_each_word`] yields them, so the pass that signs a document can split it
+/// too. Made by [`with_splitter`].
+pub(crate) struct Splitter<'a> {
+    text: &'a str,
+    sentences: Vec<Span>,
+    /// Index of the sentence the next word may fall in.
+    at: usize,
+    /// Words seen in that sentence.
+    words: usize,
+    /// Their terms.
+    terms: Vec<Term>,
+    out: Vec<Passage>,
+    cache: &'a mut TermCache,
+    stemmer: &'a Stemmer,
+}
+
+/// Runs `f` with a [`Splitter`] of `text` that uses this thread's term cache.
+pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> R) -> R {
+    with_cache(|cache, stemmer| {
+        f(&mut Splitter {
+            text,
+            sentences: sentences(text),
+            at: 0,
+            words: 0,
+            terms: Vec::new(),
+            out: Vec::new(),
+            cache,
+            stemmer,
         })
-        .collect()
+    })
 }
 
-/// The distinct terms of some tokens of `text`, sorted.
-fn terms(stemmer: &Stemmer, text: &str, tokens: &[normalize::Token]) -> Vec<Term> {
-    let mut terms: Vec<Term> = tokens
-        .iter()
-        .map(|t| term(stemmer, &text[t.span.start..t.span.end]))
-        .collect();
-    terms.sort_unstable();
-    terms.dedup();
-    terms
+impl Splitter<'_> {
+    /// The next word of the text: its span and its [`normalize::word_hash`].
+    #[inline]
+    pub(crate) fn word(&mut self, span: Span, hash: u64) {
+        while self.at < self.sentences.len() && self.sentences[self.at].end <= span.start {
+            self.close();
+        }
+        // Words lie inside sentences (a sentence ends only at white space); a word across a
+        // boundary would belong to neither.
+        match self.sentences.get(self.at) {
+            Some(s) if s.start <= span.start && span.end <= s.end => {}
+            _ => return,
+        }
+        self.words += 1;
+        let word = &self.text[span.start..span.end];
+        let term = cached_term(self.cache, self.stemmer, word, hash);
+        self.terms.push(term);
+    }
+
+    /// Ends the current sentence: a passage if it has enough words.
+    fn close(&mut self) {
+        if self.words >= MIN_WORDS {
+            let mut terms = std::mem::take(&mut self.terms);
+            terms.sort_unstable();
+            terms.dedup();
+            let span = self.sentences[self.at];
+            self.out.push(Passage { span, terms });
+        } else {
+            self.terms.clear();
+        }
+        self.words = 0;
+        self.at += 1;
+    }
+
+    /// The passages of the text: call once all its words have been fed.
+    pub(crate) fn finish(&mut self) -> Vec<Passage> {
+        while self.at < self.sentences.len() {
+            self.close();
+        }
+        std::mem::take(&mut self.out)
+    }
 }
 
-/// Words remembered per thread before the cache is emptied (a few MB at most).
+/// Distinct words remembered per thread before the cache is emptied (a few MB at most).
 const CACHE_WORDS: usize = 1 << 18;
 
+/// Term of each word seen, by the word's hash (a 64-bit hash of its folded form, so the key
+/// is hashed no further): stemming is the costly step, and news text repeats its words.
+type TermCache = HashMap<u64, Term, BuildHasherDefault<WordHashHasher>>;
+
 thread_local! {
-    /// Term of each word form seen, by the word as written: stemming is the costly step, and
-    /// news text repeats its words.
-    static TERMS: std::cell::RefCell<std::collections::HashMap<Box<str>, Term, ahash::RandomState>> =
-        std::cell::RefCell::new(std::collections::HashMap::default());
+    static TERMS: RefCell<TermCache> = RefCell::new(TermCache::default());
+}
+
+/// Runs `f` with this thread's term cache and an English stemmer.
+fn with_cache<R>(f: impl FnOnce(&mut TermCache, &Stemmer) -> R) -> R {
+    let stemmer = Stemmer::create(Algorithm::English);
+    TERMS.with(|cache| f(&mut cache.borrow_mut(), &stemmer))
+}
+
+/// The term of one word, from the cache or computed and remembered.
+#[inline]
+fn cached_term(cache: &mut TermCache, stemmer: &Stemmer, word: &str, hash: u64) -> Term {
+    if let Some(&t) = cache.get(&hash) {
+        return t;
+    }
+    let t = term(stemmer, word);
+    if cache.len() >= CACHE_WORDS {
+        cache.clear();
+    }
+    cache.insert(hash, t);
+    t
+}
+
+/// A `Hasher` for keys that are already well-mixed 64-bit hashes: passes them through.
+#[derive(Default)]
+struct WordHashHasher(u64);
+
+impl Hasher for WordHashHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in, to stay a correct hasher.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
 }
 
 /// The term of one word: folded, possessive removed, stemmed, hashed.
 fn term(stemmer: &Stemmer, word: &str) -> Term {
-    TERMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(&t) = cache.get(word) {
-            return t;
-        }
-        let folded = normalize::fold(word);
-        let base = folded.strip_suffix("'s").unwrap_or(&folded);
-        let t = Term {
-            hash: xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED),
-            function: is_function_word(base),
-        };
-        if cache.len() >= CACHE_WORDS {
-            cache.clear();
-        }
-        cache.insert(word.into(), t);
-        t
-    })
+    let folded = normalize::fold(word);
+    let base = folded.strip_suffix("'s").unwrap_or(&folded);
+    let hash = xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED);
+    Term(hash & !1 | u64::from(is_function_word(base)))
 }
 
 /// The byte spans of the sentences of `text` (trimmed of white space, never empty).
@@ -433,7 +539,7 @@ mod tests {
     fn terms_are_stems_so_inflections_match() {
         let a = passages("Russia is developing its ties with China's leaders");
         let b = passages("Russia's development of ties with the Chinese leader");
-        let content = |p: &Passage| p.content().map(|t| t.hash).collect::<Vec<_>>();
+        let content = |p: &Passage| p.content().map(|t| t.hash()).collect::<Vec<_>>();
         let shared = content(&a[0])
             .iter()
             .filter(|h| content(&b[0]).contains(h))

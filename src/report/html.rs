@@ -239,12 +239,12 @@ fn marked_text(side: &Side<'_>, kind: Kind) -> String {
 fn shared_words(text: &str, span: Span, other_text: &str, other: Span) -> String {
     let theirs: std::collections::HashSet<u64> = passage::words(other_text, other)
         .iter()
-        .map(|(_, t)| t.hash)
+        .map(|(_, t)| t.hash())
         .collect();
     let mut out = String::new();
     let mut at = span.start;
     for (w, term) in passage::words(text, span) {
-        if theirs.contains(&term.hash) {
+        if theirs.contains(&term.hash()) {
             out.push_str(&escape(&text[at..w.start]));
             let _ = write!(out, "<mark>{}</mark>", escape(&text[w.start..w.end]));
             at = w.end;

@@ -205,7 +205,7 @@ pub fn side_by_side(
 fn chunks<'t>(text: &'t str, span: Span, other_text: &str, other: Span) -> Vec<(&'t str, bool)> {
     let theirs: std::collections::HashSet<u64> = crate::passage::words(other_text, other)
         .iter()
-        .map(|(_, t)| t.hash)
+        .map(|(_, t)| t.hash())
         .collect();
     let words = crate::passage::words(text, span);
     let piece = &text[span.start..span.end];
@@ -218,7 +218,7 @@ fn chunks<'t>(text: &'t str, span: Span, other_text: &str, other: Span) -> Vec<(
                 let (cs, ce) = (span.start + s, span.start + i);
                 let shared = words
                     .iter()
-                    .any(|(w, t)| w.start >= cs && w.end <= ce && theirs.contains(&t.hash));
+                    .any(|(w, t)| w.start >= cs && w.end <= ce && theirs.contains(&t.hash()));
                 out.push((&text[cs..ce], shared));
                 start = None;
             }

@@ -414,7 +414,7 @@ fn clough_mixed_into_bbc_keeps_its_recall_and_never_pairs_across() {
 )]
 fn msrp_sentence_verifier_accuracy() {
     use neardup::passage;
-    use neardup::rewrite::{Stats, similarity, weigh};
+    use neardup::rewrite::{Idf, Stats, similarity, weigh};
     let text = std::fs::read_to_string(shared_data().join("msrp/pairs.tsv")).unwrap();
     let rows: Vec<(bool, passage::Passage, passage::Passage)> = text
         .lines()
@@ -434,14 +434,15 @@ fn msrp_sentence_verifier_accuracy() {
         stats.add(std::slice::from_ref(a));
         stats.add(std::slice::from_ref(b));
     }
+    let idf = Idf::table(&stats);
     let scores: Vec<(f64, bool)> = rows
         .iter()
         .map(|(label, a, b)| {
             let (wa, wb) = (
-                weigh(std::slice::from_ref(a), &stats, u32::MAX),
-                weigh(std::slice::from_ref(b), &stats, u32::MAX),
+                weigh(std::slice::from_ref(a), &idf, u32::MAX),
+                weigh(std::slice::from_ref(b), &idf, u32::MAX),
             );
-            (similarity(&wa[0], &wb[0]), *label)
+            (similarity(&wa[0], &wb[0], &idf), *label)
         })
         .collect();
     let at = |t: f64| {
