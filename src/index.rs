@@ -258,6 +258,9 @@ impl Index {
                 (profile, keys)
             })
             .collect();
+        let counted: Vec<&[Sentence]> = analysed.iter().map(|(p, _)| &p.passages[..]).collect();
+        self.stats.add_batch(&counted);
+        drop(counted);
         let mut ids = Vec::with_capacity(docs.len());
         let mut band_rows = Vec::with_capacity(docs.len());
         let first_entry = self.passage_entries.len();
@@ -265,7 +268,6 @@ impl Index {
             let id = DocId((first + offset) as u32);
             ids.push(id);
             self.ids.insert(doc.id.clone(), id);
-            self.stats.add(&profile.passages);
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(id);
                 band_rows.push((id, keys));
@@ -680,33 +682,42 @@ impl Index {
     /// only [`KEY_GROUP`] bands' keys are held at a time.
     fn colliding_sentences(&self, entries: &[DocId]) -> Vec<lsh::EntryPair> {
         let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
+        let docs = self.docs.len().max(1);
         let mut hits = Vec::new();
+        // One buffer of keys for every group of bands, and scratch buffers per task.
+        let mut keys = vec![0u64; entries.len() * KEY_GROUP];
         for start in (0..PASSAGE_BANDS).step_by(KEY_GROUP) {
             let bands = start..(start + KEY_GROUP).min(PASSAGE_BANDS);
             let width = bands.len();
-            let mut keys = vec![0u64; entries.len() * width];
+            let keys = &mut keys[..entries.len() * width];
             keys.par_chunks_mut(width).zip(entries).for_each_init(
                 || (Vec::new(), Vec::new()),
                 |buffers, (out, &entry)| {
                     self.sentence_keys(self.entry_sentence(entry), bands.clone(), out, buffers);
                 },
             );
+            let keys = &*keys;
             // Each band's pairs sorted, then merged two by two: a pair that collides in
             // several bands is kept once.
             let found = (0..width)
                 .into_par_iter()
-                .map(|band| {
-                    let mut keyed: Vec<(u64, DocId)> = entries
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &e)| (keys[i * width + band], e))
-                        .collect();
-                    let mut out = Vec::new();
-                    lsh::band_collisions(&mut keyed, PASSAGE_MAX_BUCKET, &owner, &mut out);
-                    out.sort_unstable();
-                    out.dedup();
-                    out
-                })
+                .map_init(
+                    || (Vec::new(), Vec::new(), Vec::new()),
+                    |(keyed, sorted, pairs), band| {
+                        keyed.clear();
+                        let of_band = keys.iter().skip(band).step_by(width);
+                        keyed.extend(of_band.zip(entries).map(|(&key, &e)| (key, e)));
+                        pairs.clear();
+                        lsh::band_collisions(keyed, sorted, PASSAGE_MAX_BUCKET, &owner, pairs);
+                        // Pairs sort by their first document, which spreads them evenly.
+                        let parts = (pairs.len() / 1024).clamp(1, 1 << 16);
+                        let part = |p: &lsh::EntryPair| p.0.0.as_usize() * parts / docs;
+                        let mut out = Vec::with_capacity(pairs.len());
+                        lsh::sort_partitioned(pairs, parts, part, &mut out);
+                        out.dedup();
+                        out
+                    },
+                )
                 .reduce(Vec::new, merge_sorted);
             hits = merge_sorted(hits, found);
         }

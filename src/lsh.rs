@@ -92,26 +92,66 @@ pub fn band_key(values: &[u32]) -> u64 {
 }
 
 /// Every pair of entries that agree on one band's key, for a batch of entries known at once
-/// (no tables are built): `keyed` holds each entry with its key in that band and is sorted
-/// here; each run of equal keys is a bucket. Appends to `out`, as
-/// [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
-/// distinct owners in buckets of at most `max_bucket` entries. Cost: a sort of `keyed`, and
-/// the sum over buckets of (bucket size)².
+/// (no tables are built): `keyed` holds each entry with its key in that band; sorted, each run
+/// of equal keys is a bucket. Appends to `out`, as [`Lsh::owner_entry_pairs`] returns them
+/// (owner `a` < owner `b`), the pairs of entries of distinct owners in buckets of at most
+/// `max_bucket` entries. Cost: a radix pass and small sorts over `keyed` (see
+/// [`sort_partitioned`]), and the sum over buckets of (bucket size)².
 pub fn band_collisions(
-    keyed: &mut [(u64, DocId)],
+    keyed: &[(u64, DocId)],
+    sorted: &mut Vec<(u64, DocId)>,
     max_bucket: usize,
     owner: &(dyn Fn(DocId) -> DocId + Sync),
     out: &mut Vec<EntryPair>,
 ) {
-    keyed.sort_unstable();
+    // Keys are uniform hashes: their top bits spread them evenly over the parts.
+    let parts = (keyed.len() / 1024).next_power_of_two().clamp(1, 1 << 16);
+    let shift = 64 - parts.trailing_zeros();
+    let top = |&(key, _): &(u64, DocId)| key.checked_shr(shift).unwrap_or(0) as usize;
+    sort_partitioned(keyed, parts, top, sorted);
     let mut bucket = Vec::new();
-    for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+    for run in sorted.chunk_by(|x, y| x.0 == y.0) {
         if run.len() < 2 || run.len() > max_bucket {
             continue;
         }
         bucket.clear();
         bucket.extend(run.iter().map(|&(_, e)| (owner(e), e)));
         push_pairs(&bucket, out);
+    }
+}
+
+/// `items` sorted into `out` (whose memory is reused), given `part`, a map to `0..parts` that
+/// never decreases as items increase: one counting pass and one scatter pass put each item
+/// into its part, then each part (small, so in cache) is sorted on its own. The same result
+/// as a full sort, several times faster for millions of items when `part` spreads them
+/// evenly.
+pub fn sort_partitioned<T: Ord + Copy>(
+    items: &[T],
+    parts: usize,
+    part: impl Fn(&T) -> usize,
+    out: &mut Vec<T>,
+) {
+    out.clear();
+    out.extend_from_slice(items);
+    if parts <= 1 || items.len() < 2 {
+        out.sort_unstable();
+        return;
+    }
+    let mut starts = vec![0usize; parts + 1];
+    for item in items {
+        starts[part(item) + 1] += 1;
+    }
+    for p in 0..parts {
+        starts[p + 1] += starts[p];
+    }
+    let mut next = starts.clone();
+    for item in items {
+        let p = part(item);
+        out[next[p]] = *item;
+        next[p] += 1;
+    }
+    for p in 0..parts {
+        out[starts[p]..starts[p + 1]].sort_unstable();
     }
 }
 
@@ -435,12 +475,37 @@ mod tests {
         let want = tables.owner_entry_pairs(&|_| true, &owner);
         let mut got = Vec::new();
         for band in 0..bands {
-            let mut keyed: Vec<(u64, DocId)> = rows.iter().map(|(e, k)| (k[band], *e)).collect();
-            band_collisions(&mut keyed, max_bucket, &owner, &mut got);
+            let keyed: Vec<(u64, DocId)> = rows.iter().map(|(e, k)| (k[band], *e)).collect();
+            band_collisions(&keyed, &mut Vec::new(), max_bucket, &owner, &mut got);
         }
         got.sort_unstable();
         got.dedup();
         assert!(want.len() > 100, "{} pairs: too few to test", want.len());
         assert_eq!(got, want);
+    }
+
+    /// A partitioned sort equals a full sort whatever the spread, with empty parts, one part
+    /// holding everything, and repeated items.
+    #[test]
+    fn sort_partitioned_equals_a_full_sort() {
+        let mut state = 11u64;
+        let items: Vec<(u64, u32)> = (0..5000)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state % 700, i % 13)
+            })
+            .collect();
+        let mut want = items.clone();
+        want.sort_unstable();
+        let mut out = vec![(1, 1)]; // whatever it held is replaced
+        for parts in [1, 2, 7, 64, 1000] {
+            let spread = |x: &(u64, u32)| (x.0 * parts as u64 / 700) as usize;
+            sort_partitioned(&items, parts, spread, &mut out);
+            assert_eq!(out, want, "{parts} parts");
+            sort_partitioned(&items, parts, |x| usize::from(x.0 >= 699), &mut out);
+            assert_eq!(out, want, "{parts} parts, lumped");
+        }
     }
 }

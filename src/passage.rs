@@ -181,14 +181,14 @@ impl Splitter<'_> {
     /// Ends the current sentence: a passage if it has enough words.
     fn close(&mut self) {
         if self.words >= MIN_WORDS {
-            let mut terms = std::mem::take(&mut self.terms);
-            terms.sort_unstable();
-            terms.dedup();
+            self.terms.sort_unstable();
+            self.terms.dedup();
+            // A copy of exactly the right size: the buffer is reused for the next sentence.
+            let terms = self.terms.to_vec();
             let span = self.sentences[self.at];
             self.out.push(Passage { span, terms });
-        } else {
-            self.terms.clear();
         }
+        self.terms.clear();
         self.words = 0;
         self.at += 1;
     }
@@ -269,6 +269,13 @@ pub fn sentences(text: &str) -> Vec<Span> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Most bytes cannot end a sentence: skip them with one table lookup each.
+        while i < bytes.len() && !MAY_END[bytes[i] as usize] {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
         let end = match bytes[i] {
             b'\n' => Some(i),
             b'.' | b'!' | b'?' => {
@@ -304,6 +311,16 @@ pub fn sentences(text: &str) -> Vec<Span> {
     push_trimmed(text, start, text.len(), &mut out);
     out
 }
+
+/// The bytes that may end a sentence: a line break, `.`, `!` and `?`.
+const MAY_END: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table
+};
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let piece = &text[start..end];

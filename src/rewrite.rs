@@ -44,8 +44,9 @@ use crate::passage::Passage;
 
 /// Document frequencies of terms and of passages, learned from the documents added.
 ///
-/// Each term gets a dense id when first seen, so that weighted passages ([`Weighted`]) hold
-/// 4-byte ids rather than hashes and weights.
+/// Each term gets a dense id when first counted, so that weighted passages ([`Weighted`]) hold
+/// 4-byte ids rather than hashes and weights. The terms new to a batch get their ids in the
+/// order of their hashes, so ids do not depend on how many threads counted.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     docs: u32,
@@ -55,6 +56,15 @@ pub struct Stats {
     passage_df: HashMap<u64, u32, ahash::RandomState>,
 }
 
+/// Counts of terms and of passage fingerprints over some documents.
+type Counts = (
+    HashMap<u64, u32, ahash::RandomState>,
+    HashMap<u64, u32, ahash::RandomState>,
+);
+
+/// Documents counted per task of [`Stats::add_batch`], at least.
+const COUNT_CHUNK: usize = 4096;
+
 impl Stats {
     /// Empty statistics.
     pub fn new() -> Stats {
@@ -63,26 +73,45 @@ impl Stats {
 
     /// Counts one document's terms and passage fingerprints (each once per document).
     pub fn add(&mut self, passages: &[Passage]) {
-        self.docs += 1;
-        let mut terms: Vec<u64> = passages
-            .iter()
-            .flat_map(|p| p.terms.iter().map(|t| t.hash()))
-            .collect();
+        self.add_batch(&[passages]);
+    }
+
+    /// Counts several documents, as [`Stats::add`] of each would: chunks of them are counted
+    /// in parallel and the counts merged.
+    pub fn add_batch(&mut self, docs: &[&[Passage]]) {
+        use rayon::prelude::*;
+        let chunk = COUNT_CHUNK.max(docs.len() / (4 * rayon::current_num_threads()) + 1);
+        let (terms, prints) = docs
+            .par_chunks(chunk)
+            .map(|chunk| {
+                let mut counts = Counts::default();
+                let mut scratch = Vec::new();
+                for passages in chunk {
+                    count(passages, &mut counts, &mut scratch);
+                }
+                counts
+            })
+            .reduce(Counts::default, |mut a, b| {
+                for (map, other) in [(&mut a.0, b.0), (&mut a.1, b.1)] {
+                    for (key, n) in other {
+                        *map.entry(key).or_default() += n;
+                    }
+                }
+                a
+            });
+        self.docs += docs.len() as u32;
+        let mut terms: Vec<(u64, u32)> = terms.into_iter().collect();
         terms.sort_unstable();
-        terms.dedup();
-        for t in terms {
+        for (t, n) in terms {
             let next = self.df.len() as u32;
             let id = *self.ids.entry(t).or_insert(next);
             if id == next {
                 self.df.push(0);
             }
-            self.df[id as usize] += 1;
+            self.df[id as usize] += n;
         }
-        let mut prints: Vec<u64> = passages.iter().map(fingerprint).collect();
-        prints.sort_unstable();
-        prints.dedup();
-        for f in prints {
-            *self.passage_df.entry(f).or_default() += 1;
+        for (f, n) in prints {
+            *self.passage_df.entry(f).or_default() += n;
         }
     }
 
@@ -96,9 +125,14 @@ impl Stats {
         self.df.len()
     }
 
+    /// The id of a term counted, if it was.
+    pub fn term_id(&self, term: u64) -> Option<u32> {
+        self.ids.get(&term).copied()
+    }
+
     /// `ln((N + 1) / (df + 1)) + 1`: at least 1, larger for rarer terms.
     pub fn idf(&self, term: u64) -> f64 {
-        let df = self.ids.get(&term).map_or(0, |&id| self.df[id as usize]);
+        let df = self.term_id(term).map_or(0, |id| self.df[id as usize]);
         idf(self.docs, df)
     }
 
@@ -109,6 +143,31 @@ impl Stats {
         self.passage_df
             .get(&fingerprint(passage))
             .is_some_and(|&df| df >= min_docs)
+    }
+}
+
+/// Counts one document's distinct terms and passage fingerprints into `counts`; `scratch` is
+/// reused between documents.
+fn count(passages: &[Passage], (terms, prints): &mut Counts, scratch: &mut Vec<u64>) {
+    let hashes = passages
+        .iter()
+        .flat_map(|p| p.terms.iter().map(|t| t.hash()));
+    count_distinct(terms, hashes, scratch);
+    count_distinct(prints, passages.iter().map(fingerprint), scratch);
+}
+
+/// Adds one to the count of each distinct hash of `hashes`.
+fn count_distinct(
+    counts: &mut HashMap<u64, u32, ahash::RandomState>,
+    hashes: impl Iterator<Item = u64>,
+    scratch: &mut Vec<u64>,
+) {
+    scratch.clear();
+    scratch.extend(hashes);
+    scratch.sort_unstable();
+    scratch.dedup();
+    for &h in scratch.iter() {
+        *counts.entry(h).or_default() += 1;
     }
 }
 
@@ -203,11 +262,15 @@ pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<
         .map(|p| {
             let (mut total, mut function_total) = (0.0, 0.0);
             let mut terms = Vec::with_capacity(p.terms.len());
+            let mut content = 0;
             for function in [false, true] {
                 let from = terms.len();
+                if function {
+                    content = from; // the content terms are all in
+                }
                 for t in p.terms.iter().filter(|t| t.is_function() == function) {
-                    let weight = match stats.ids.get(&t.hash()) {
-                        Some(&id) => {
+                    let weight = match stats.term_id(t.hash()) {
+                        Some(id) => {
                             terms.push(id);
                             idf.of(id)
                         }
@@ -220,10 +283,6 @@ pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<
                 }
                 terms[from..].sort_unstable();
             }
-            let content = p
-                .content()
-                .filter(|t| stats.ids.contains_key(&t.hash()))
-                .count();
             Weighted {
                 terms,
                 content,
@@ -578,5 +637,39 @@ mod tests {
         // With a higher bar, the footer is ordinary text and aligns.
         let strict = align(&weigh(&a, &idf, 20), &weigh(&b, &idf, 20), &idf, 0.35);
         assert_eq!(strict.links.len(), 1);
+    }
+
+    /// Counting a batch in parallel gives the same frequencies as adding one document at a
+    /// time (ids may differ: they are only names).
+    #[test]
+    fn batch_counts_equal_one_by_one_counts() {
+        let footer = "Subscribe to our daily newsletter for the latest headlines and offers.";
+        let texts: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    "Mayor{} opened bridge{} in town{}.\n{footer}",
+                    i % 97,
+                    i % 31,
+                    i
+                )
+            })
+            .collect();
+        let docs: Vec<Vec<Passage>> = texts.iter().map(|t| passages(t)).collect();
+        let slices: Vec<&[Passage]> = docs.iter().map(Vec::as_slice).collect();
+        let mut batch = Stats::new();
+        batch.add_batch(&slices);
+        let mut single = Stats::new();
+        for d in &docs {
+            single.add(d);
+        }
+        assert_eq!(batch.documents(), single.documents());
+        assert_eq!(batch.terms(), single.terms());
+        for p in docs.iter().flatten() {
+            for t in &p.terms {
+                assert_eq!(batch.idf(t.hash()), single.idf(t.hash()));
+            }
+            assert_eq!(batch.is_boilerplate(p, 10), single.is_boilerplate(p, 10));
+        }
+        assert!(batch.is_boilerplate(&docs[0][1], 10));
     }
 }
