@@ -92,10 +92,13 @@ type Side<'a> = (&'a Document, &'a Profile);
 ///
 /// The index owns the hashers and band tables its [`Config`] builds, so a signature can never
 /// meet band tables made with other parameters. Each document is normalised, shingled and
-/// signed on insertion, and its sentences are signed into passage tables. A candidate pair
-/// from the document tables (or from equal normalised texts) is verified with exact Jaccard
-/// on the shingle sets; a candidate from the passage tables is verified by aligning the two
-/// documents' sentences (see [`rewrite`]). An accepted pair gets its shared passages.
+/// signed on insertion, and split into sentences, whose band keys over their content words
+/// are passage keys. A candidate pair from the document tables (or from equal normalised
+/// texts) is verified with exact Jaccard on the shingle sets; a pair whose sentences share
+/// passage keys is verified by aligning the two documents' sentences (see [`rewrite`]). An
+/// accepted pair gets its shared passages. [`Index::duplicates`] finds sentences that share
+/// keys by sorting each band's keys; passage band tables are built only for
+/// [`Index::query`], on its first call.
 ///
 /// # Example
 ///
@@ -374,7 +377,8 @@ impl Index {
     /// Every pair of indexed documents that are exact duplicates, near-duplicates or
     /// rewrites, ordered by the [`DocId`]s of the pair (lower first). Duplicate candidates come
     /// from the document tables and from equal normalised texts; rewrite candidates, for pairs
-    /// that are not duplicates, from the passage tables. All are verified in parallel.
+    /// that are not duplicates, from sentences that share passage keys (see
+    /// [`lsh::band_collisions`]). All are verified in parallel.
     pub fn duplicates(&self) -> Vec<Match> {
         let side = |id: DocId| self.side(id);
         let mut pairs = self.lsh.candidate_pairs();
