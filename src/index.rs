@@ -43,6 +43,11 @@ const MIN_PASSAGE_PAIRS: usize = 2;
 const PASSAGE_MAX_BUCKET: usize = 30;
 /// Bands of passage keys computed at a time by [`Index::duplicates`].
 const KEY_GROUP: usize = 8;
+/// Bytes of colliding sentence pairs that [`Index::duplicates`] holds at once, at most
+/// (about): beyond it the sentence join runs in several passes (see `owner_slices`). At
+/// 16 bytes a pair, 2 GiB is 134 million pairs; the 100,000 generated articles make 52
+/// million, the 100,000 bench articles 4.4 million.
+const JOIN_BUDGET: usize = 2 << 30;
 /// Seed offset of the passage MinHash functions, so they differ from the document ones.
 const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
 
@@ -380,6 +385,12 @@ impl Index {
     /// that are not duplicates, from sentences that share passage keys (see
     /// [`lsh::band_collisions`]). All are verified in parallel.
     pub fn duplicates(&self) -> Vec<Match> {
+        self.duplicates_in_slices(None)
+    }
+
+    /// [`Index::duplicates`], with the sentence join done in `slices` passes (by default as
+    /// many as [`JOIN_BUDGET`] requires; see [`Index::owner_slices`]).
+    fn duplicates_in_slices(&self, slices: Option<usize>) -> Vec<Match> {
         let side = |id: DocId| self.side(id);
         let mut pairs = self.lsh.candidate_pairs();
         for ids in self.by_text.values() {
@@ -407,30 +418,38 @@ impl Index {
             .map(DocId)
             .filter(|e| !boilerplate[e.as_usize()])
             .collect();
-        let hits = self.colliding_sentences(&kept);
         let idf = Idf::table(&self.stats);
-        // Weights depend on the whole corpus: look them up once per document, not per pair.
-        let weighted: Vec<Vec<rewrite::Weighted>> = self
-            .profiles
-            .par_iter()
-            .map(|p| self.weigh(&p.passages, &idf))
-            .collect();
-        let sentence = |entry: DocId| {
-            let (doc, i) = self.passage_entries[entry.as_usize()];
-            &weighted[doc.as_usize()][i as usize]
+        // Weights depend on the whole corpus: look them up once per document, not per pair;
+        // after the first join, whose pairs are the larger part of the memory.
+        let weigh_all = || -> Vec<Vec<rewrite::Weighted>> {
+            let weigh = |p: &Profile| self.weigh(&p.passages, &idf);
+            self.profiles.par_iter().map(weigh).collect()
         };
-        let rewrites: Vec<(DocId, DocId)> = hits
-            .par_chunk_by(|x, y| x.0 == y.0)
-            // A run too short to qualify needs no similarity computed.
-            .filter(|run| run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(&run[0].0))
-            .filter(|run| {
-                let similar = run
-                    .iter()
-                    .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
-                self.enough_similar(similar, &idf)
-            })
-            .map(|run| run[0].0)
-            .collect();
+        let mut weighted = Vec::new();
+        // Slices of first documents are in increasing order, so candidates stay sorted.
+        let mut rewrites: Vec<(DocId, DocId)> = Vec::new();
+        for first in self.owner_slices(&kept, slices) {
+            let hits = self.colliding_sentences(&kept, &first);
+            if weighted.is_empty() {
+                weighted = weigh_all();
+            }
+            let sentence = |entry: DocId| {
+                let (doc, i) = self.passage_entries[entry.as_usize()];
+                &weighted[doc.as_usize()][i as usize]
+            };
+            rewrites.par_extend(
+                hits.par_chunk_by(|x, y| x.0 == y.0)
+                    // A run too short to qualify needs no similarity computed.
+                    .filter(|run| run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(&run[0].0))
+                    .filter(|run| {
+                        let similar = run
+                            .iter()
+                            .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
+                        self.enough_similar(similar, &idf)
+                    })
+                    .map(|run| run[0].0),
+            );
+        }
         // Pairs come sorted, so pairs sharing a first document are adjacent: its passages
         // are indexed for alignment once per run.
         let runs: Vec<&[(DocId, DocId)]> = rewrites.chunk_by(|x, y| x.0 == y.0).collect();
@@ -680,12 +699,49 @@ impl Index {
         })
     }
 
+    /// Ranges of first documents (the lower [`DocId`] of a pair) for which to join the
+    /// sentence bands in turn, so that the colliding pairs held at once stay within
+    /// [`JOIN_BUDGET`]: `slices` of them if given, else as many as the pairs of one band,
+    /// counted and multiplied by the number of bands, require. A document's pairs are
+    /// mostly with later documents, so earlier first documents weigh more: range `k` of `K`
+    /// ends where `1 - (1 - x)^2 = k / K`, `x` being the share of documents before it.
+    fn owner_slices(&self, entries: &[DocId], slices: Option<usize>) -> Vec<Range<u32>> {
+        let docs = self.docs.len() as u32;
+        let count = slices.unwrap_or_else(|| {
+            let mut keys = vec![0; entries.len()];
+            keys.par_iter_mut().zip(entries).for_each_init(
+                || (Vec::new(), Vec::new()),
+                |buffers, (key, &entry)| {
+                    let out = std::slice::from_mut(key);
+                    self.sentence_keys(self.entry_sentence(entry), 0..1, out, buffers);
+                },
+            );
+            keys.par_sort_unstable();
+            let pairs: usize = keys
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= 2 && run.len() <= PASSAGE_MAX_BUCKET)
+                .map(|run| run.len() * (run.len() - 1) / 2)
+                .sum();
+            let bytes = pairs * PASSAGE_BANDS * std::mem::size_of::<lsh::EntryPair>();
+            bytes.div_ceil(JOIN_BUDGET).max(1)
+        });
+        let end = |k: usize| {
+            let x = 1.0 - (1.0 - k as f64 / count as f64).sqrt();
+            ((x * f64::from(docs)).round() as u32).min(docs)
+        };
+        (0..count)
+            .map(|k| end(k)..if k + 1 == count { docs } else { end(k + 1) })
+            .filter(|range| !range.is_empty())
+            .collect()
+    }
+
     /// Every pair of `entries` of distinct documents whose sentences share a passage bucket,
     /// as [`Lsh::owner_entry_pairs`] gives them for tables holding only those entries, but
     /// found by sorting each band's keys ([`lsh::band_collisions`]): no table is built, and
     /// only [`KEY_GROUP`] bands' keys are held at a time.
-    fn colliding_sentences(&self, entries: &[DocId]) -> Vec<lsh::EntryPair> {
+    fn colliding_sentences(&self, entries: &[DocId], first: &Range<u32>) -> Vec<lsh::EntryPair> {
         let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
+        let keep = |doc: DocId| first.contains(&doc.0);
         let docs = self.docs.len().max(1);
         let mut hits = Vec::new();
         // One buffer of keys for every group of bands, and scratch buffers per task.
@@ -712,7 +768,14 @@ impl Index {
                         let of_band = keys.iter().skip(band).step_by(width);
                         keyed.extend(of_band.zip(entries).map(|(&key, &e)| (key, e)));
                         pairs.clear();
-                        lsh::band_collisions(keyed, sorted, PASSAGE_MAX_BUCKET, &owner, pairs);
+                        lsh::band_collisions(
+                            keyed,
+                            sorted,
+                            PASSAGE_MAX_BUCKET,
+                            &owner,
+                            &keep,
+                            pairs,
+                        );
                         // Pairs sort by their first document, which spreads them evenly.
                         let parts = (pairs.len() / 1024).clamp(1, 1 << 16);
                         let part = |p: &lsh::EntryPair| p.0.0.as_usize() * parts / docs;
@@ -1121,5 +1184,45 @@ mod tests {
         let hits = index.query(&Document::new("probe", rewrite)).unwrap();
         let got: Vec<(&str, Kind)> = hits.iter().map(|m| (m.a.as_str(), m.kind)).collect();
         assert_eq!(got, [("source", Kind::Rewrite)]);
+    }
+
+    /// Joining the sentence bands a slice of first documents at a time finds what one pass
+    /// finds: documents that take half their sentences from one seed and half from another
+    /// are rewrites of both, with first documents spread over every slice.
+    #[test]
+    fn a_sliced_sentence_join_finds_the_same_rewrites() {
+        let seeds = [
+            include_str!("../corpus/seeds/000_080705039001ce5b.txt"),
+            include_str!("../corpus/seeds/001_a7725bf3c94c141c.txt"),
+            include_str!("../corpus/seeds/002_021de7b4a7839b67.txt"),
+            include_str!("../corpus/seeds/003_af523ab8388c771a.txt"),
+            include_str!("../corpus/seeds/004_5b6309538b30ade7.txt"),
+        ];
+        let half = |text: &str, second: bool| -> String {
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            let (a, b) = lines.split_at(lines.len() / 2);
+            (if second { b } else { a }).join("\n")
+        };
+        let mut docs: Vec<Document> = seeds
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("seed{i}"), *t))
+            .collect();
+        for (i, (x, y)) in [(0, 2), (2, 3), (3, 4), (0, 4)].into_iter().enumerate() {
+            let text = format!("{}\n{}", half(seeds[x], false), half(seeds[y], true));
+            docs.push(Document::new(format!("mix{i}"), text));
+        }
+        let mut index = Index::new(Config::default()).unwrap();
+        index.insert_batch(docs).unwrap();
+        let one = index.duplicates_in_slices(Some(1));
+        let rewrites = one.iter().filter(|m| m.kind == Kind::Rewrite).count();
+        assert!(rewrites >= 6, "{rewrites} rewrites: too few to test");
+        for slices in [2, 3, 9] {
+            assert_eq!(
+                index.duplicates_in_slices(Some(slices)),
+                one,
+                "{slices} slices"
+            );
+        }
     }
 }

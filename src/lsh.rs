@@ -92,16 +92,18 @@ pub fn band_key(values: &[u32]) -> u64 {
 }
 
 /// Every pair of entries that agree on one band's key, for a batch of entries known at once
-/// (no tables are built): `keyed` holds each entry with its key in that band; sorted, each run
-/// of equal keys is a bucket. Appends to `out`, as [`Lsh::owner_entry_pairs`] returns them
-/// (owner `a` < owner `b`), the pairs of entries of distinct owners in buckets of at most
-/// `max_bucket` entries. Cost: a radix pass and small sorts over `keyed` (see
+/// (no tables are built): `keyed` holds each entry with its key in that band; sorted (into
+/// `sorted`, whose memory is reused), each run of equal keys is a bucket. Appends to `out`,
+/// as [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
+/// distinct owners in buckets of at most `max_bucket` entries whose owner `a` passes `keep`
+/// (so that a large join can be done a slice of owners at a time). Cost: a radix pass and small sorts over `keyed` (see
 /// [`sort_partitioned`]), and the sum over buckets of (bucket size)².
 pub fn band_collisions(
     keyed: &[(u64, DocId)],
     sorted: &mut Vec<(u64, DocId)>,
     max_bucket: usize,
     owner: &(dyn Fn(DocId) -> DocId + Sync),
+    keep: &(dyn Fn(DocId) -> bool + Sync),
     out: &mut Vec<EntryPair>,
 ) {
     // Keys are uniform hashes: their top bits spread them evenly over the parts.
@@ -116,7 +118,16 @@ pub fn band_collisions(
         }
         bucket.clear();
         bucket.extend(run.iter().map(|&(_, e)| (owner(e), e)));
+        let from = out.len();
         push_pairs(&bucket, out);
+        let mut kept = from;
+        for i in from..out.len() {
+            if keep(out[i].0.0) {
+                out[kept] = out[i];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 }
 
@@ -476,7 +487,14 @@ mod tests {
         let mut got = Vec::new();
         for band in 0..bands {
             let keyed: Vec<(u64, DocId)> = rows.iter().map(|(e, k)| (k[band], *e)).collect();
-            band_collisions(&keyed, &mut Vec::new(), max_bucket, &owner, &mut got);
+            band_collisions(
+                &keyed,
+                &mut Vec::new(),
+                max_bucket,
+                &owner,
+                &|_| true,
+                &mut got,
+            );
         }
         got.sort_unstable();
         got.dedup();
