@@ -96,8 +96,9 @@ pub fn band_key(values: &[u32]) -> u64 {
 /// `sorted`, whose memory is reused), each run of equal keys is a bucket. Appends to `out`,
 /// as [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
 /// distinct owners in buckets of at most `max_bucket` entries whose owner `a` passes `keep`
-/// (so that a large join can be done a slice of owners at a time). Cost: a radix pass and small sorts over `keyed` (see
-/// [`sort_partitioned`]), and the sum over buckets of (bucket size)².
+/// (so that a large join can be done a slice of owners at a time). Cost: a radix pass and
+/// small sorts over `keyed` (see [`sort_partitioned`]), and the sum over buckets of (bucket
+/// size)².
 pub fn band_collisions(
     keyed: &[(u64, DocId)],
     sorted: &mut Vec<(u64, DocId)>,
@@ -118,16 +119,7 @@ pub fn band_collisions(
         }
         bucket.clear();
         bucket.extend(run.iter().map(|&(_, e)| (owner(e), e)));
-        let from = out.len();
-        push_pairs(&bucket, out);
-        let mut kept = from;
-        for i in from..out.len() {
-            if keep(out[i].0.0) {
-                out[kept] = out[i];
-                kept += 1;
-            }
-        }
-        out.truncate(kept);
+        push_pairs(&bucket, keep, out);
     }
 }
 
@@ -166,12 +158,17 @@ pub fn sort_partitioned<T: Ord + Copy>(
     }
 }
 
-/// The pairs of `(owner, entry)` items of one bucket whose owners differ, lower owner first.
-fn push_pairs(bucket: &[(DocId, DocId)], out: &mut Vec<EntryPair>) {
+/// The pairs of `(owner, entry)` items of one bucket whose owners differ, lower owner first,
+/// when the lower owner passes `keep`.
+fn push_pairs(
+    bucket: &[(DocId, DocId)],
+    keep: &(dyn Fn(DocId) -> bool + Sync),
+    out: &mut Vec<EntryPair>,
+) {
     for (i, &x) in bucket.iter().enumerate() {
         for &y in &bucket[i + 1..] {
-            if x.0 != y.0 {
-                let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
+            let ((oa, ea), (ob, eb)) = (x.min(y), x.max(y));
+            if oa != ob && keep(oa) {
                 out.push(((oa, ob), (ea, eb)));
             }
         }
@@ -371,7 +368,7 @@ impl Lsh {
                         .collect();
                     let mut hits = Vec::new();
                     if kept.len() <= self.max_bucket {
-                        push_pairs(&kept, &mut hits);
+                        push_pairs(&kept, &|_| true, &mut hits);
                     }
                     hits
                 })
