@@ -766,16 +766,10 @@ impl Index {
                     |(keyed, sorted, pairs), band| {
                         keyed.clear();
                         let of_band = keys.iter().skip(band).step_by(width);
-                        keyed.extend(of_band.zip(entries).map(|(&key, &e)| (key, e)));
+                        let with_owner = |(&key, &e): (&u64, &DocId)| (key, owner(e), e);
+                        keyed.extend(of_band.zip(entries).map(with_owner));
                         pairs.clear();
-                        lsh::band_collisions(
-                            keyed,
-                            sorted,
-                            PASSAGE_MAX_BUCKET,
-                            &owner,
-                            &keep,
-                            pairs,
-                        );
+                        lsh::band_collisions(keyed, sorted, PASSAGE_MAX_BUCKET, &keep, pairs);
                         // Pairs sort by their first document, which spreads them evenly.
                         let parts = (pairs.len() / 1024).clamp(1, 1 << 16);
                         let part = |p: &lsh::EntryPair| p.0.0.as_usize() * parts / docs;

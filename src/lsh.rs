@@ -92,25 +92,24 @@ pub fn band_key(values: &[u32]) -> u64 {
 }
 
 /// Every pair of entries that agree on one band's key, for a batch of entries known at once
-/// (no tables are built): `keyed` holds each entry with its key in that band; sorted (into
-/// `sorted`, whose memory is reused), each run of equal keys is a bucket. Appends to `out`,
+/// (no tables are built): `keyed` holds each entry as `(key in that band, owner, entry)`;
+/// sorted (into `sorted`, whose memory is reused), each run of equal keys is a bucket. Appends to `out`,
 /// as [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
 /// distinct owners in buckets of at most `max_bucket` entries whose owner `a` passes `keep`
 /// (so that a large join can be done a slice of owners at a time). Cost: a radix pass and
 /// small sorts over `keyed` (see [`sort_partitioned`]), and the sum over buckets of (bucket
 /// size)².
 pub fn band_collisions(
-    keyed: &[(u64, DocId)],
-    sorted: &mut Vec<(u64, DocId)>,
+    keyed: &[(u64, DocId, DocId)],
+    sorted: &mut Vec<(u64, DocId, DocId)>,
     max_bucket: usize,
-    owner: &(dyn Fn(DocId) -> DocId + Sync),
     keep: &(dyn Fn(DocId) -> bool + Sync),
     out: &mut Vec<EntryPair>,
 ) {
     // Keys are uniform hashes: their top bits spread them evenly over the parts.
     let parts = (keyed.len() / 1024).next_power_of_two().clamp(1, 1 << 16);
     let shift = 64 - parts.trailing_zeros();
-    let top = |&(key, _): &(u64, DocId)| key.checked_shr(shift).unwrap_or(0) as usize;
+    let top = |&(key, _, _): &(u64, DocId, DocId)| key.checked_shr(shift).unwrap_or(0) as usize;
     sort_partitioned(keyed, parts, top, sorted);
     let mut bucket = Vec::new();
     for run in sorted.chunk_by(|x, y| x.0 == y.0) {
@@ -118,7 +117,7 @@ pub fn band_collisions(
             continue;
         }
         bucket.clear();
-        bucket.extend(run.iter().map(|&(_, e)| (owner(e), e)));
+        bucket.extend(run.iter().map(|&(_, owner, entry)| (owner, entry)));
         push_pairs(&bucket, keep, out);
     }
 }
@@ -483,15 +482,9 @@ mod tests {
         let want = tables.owner_entry_pairs(&|_| true, &owner);
         let mut got = Vec::new();
         for band in 0..bands {
-            let keyed: Vec<(u64, DocId)> = rows.iter().map(|(e, k)| (k[band], *e)).collect();
-            band_collisions(
-                &keyed,
-                &mut Vec::new(),
-                max_bucket,
-                &owner,
-                &|_| true,
-                &mut got,
-            );
+            let keyed: Vec<(u64, DocId, DocId)> =
+                rows.iter().map(|(e, k)| (k[band], owner(*e), *e)).collect();
+            band_collisions(&keyed, &mut Vec::new(), max_bucket, &|_| true, &mut got);
         }
         got.sort_unstable();
         got.dedup();
