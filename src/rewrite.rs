@@ -236,7 +236,8 @@ impl<'s> Idf<'s> {
 }
 
 /// A passage as the comparisons read it: its terms as ids under some [`Stats`] and its total
-/// weight.
+/// weight. A boilerplate passage takes no part in any comparison, so it keeps no terms and
+/// weighs 0.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weighted {
     /// Ids of the terms that [`Stats`] has counted: first the content terms, ascending, then
@@ -261,6 +262,16 @@ pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<
         .iter()
         .map(|p| {
             let (mut total, mut function_total) = (0.0, 0.0);
+            if stats.is_boilerplate(p, boilerplate_min_docs) {
+                // Boilerplate takes no part in any comparison: no terms, no weight.
+                return Weighted {
+                    terms: Vec::new(),
+                    content: 0,
+                    total,
+                    function_total,
+                    boilerplate: true,
+                };
+            }
             let mut terms = Vec::with_capacity(p.terms.len());
             let mut content = 0;
             for function in [false, true] {
@@ -288,7 +299,7 @@ pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<
                 content,
                 total,
                 function_total,
-                boilerplate: stats.is_boilerplate(p, boilerplate_min_docs),
+                boilerplate: false,
             }
         })
         .collect()
