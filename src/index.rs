@@ -637,12 +637,15 @@ impl Index {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.content().next().is_some())
-            .map(|(i, p)| {
-                let mut keys = vec![0; PASSAGE_BANDS];
-                self.sentence_keys(p, 0..PASSAGE_BANDS, &mut keys, &mut buffers);
-                (i, keys)
-            })
+            .map(|(i, p)| (i, self.all_keys(p, &mut buffers)))
             .collect()
+    }
+
+    /// The keys in every passage band of a sentence's content words.
+    fn all_keys(&self, passage: &Sentence, buffers: &mut (Vec<u64>, Vec<u32>)) -> Vec<u64> {
+        let mut keys = vec![0; PASSAGE_BANDS];
+        self.sentence_keys(passage, 0..PASSAGE_BANDS, &mut keys, buffers);
+        keys
     }
 
     /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
@@ -677,14 +680,7 @@ impl Index {
                 || (Vec::new(), Vec::new()),
                 |buffers, e| {
                     let entry = DocId(e as u32);
-                    let mut keys = vec![0; PASSAGE_BANDS];
-                    self.sentence_keys(
-                        self.entry_sentence(entry),
-                        0..PASSAGE_BANDS,
-                        &mut keys,
-                        buffers,
-                    );
-                    (entry, keys)
+                    (entry, self.all_keys(self.entry_sentence(entry), buffers))
                 },
             )
             .collect()
@@ -787,8 +783,7 @@ impl Index {
 
     /// Whether the sentence of a passage-table entry is boilerplate under the statistics so far.
     fn is_boilerplate_entry(&self, entry: DocId) -> bool {
-        let (doc, sentence) = self.passage_entries[entry.as_usize()];
-        let passage = &self.profiles[doc.as_usize()].passages[sentence as usize];
+        let passage = self.entry_sentence(entry);
         self.stats
             .is_boilerplate(passage, self.config.boilerplate_min_docs)
     }
