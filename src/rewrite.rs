@@ -386,7 +386,9 @@ pub fn align(a: &[Weighted], b: &[Weighted], idf: &Idf, threshold: f64) -> Align
 /// side were all shared: with `c` the weight of the content terms the pair shares and `f` the
 /// smaller function-word weight, at most `(c + f) / (total_a + total_b - c - f)`. Content
 /// weights shared come from the index (pairs that share no content term have `c = 0`), and
-/// only pairs whose bound reaches the threshold get their exact [`similarity`].
+/// only pairs whose bound reaches the threshold get their exact [`similarity`]. A pair that
+/// shares no content term is looked at only if both passages are mostly function words:
+/// its similarity is at most either side's function-word share of its own weight.
 ///
 /// ```
 /// use neardup::passage::passages;
@@ -415,7 +417,25 @@ pub struct Aligner<'a> {
     /// passages of `a` that have it, in passage order.
     postings: HashMap<u32, (u32, u32), ahash::RandomState>,
     passages: Vec<u32>,
+    /// The (non-boilerplate) passages of `a` by the share of their weight that function
+    /// words make, highest first: only those with a high share can align with a passage
+    /// with which they share no content term.
+    by_function_share: Vec<(f64, u32)>,
 }
+
+/// The share of a passage's weight that its function words make: an upper bound on its
+/// similarity to any passage with which it shares no content term (see [`Aligner`]).
+fn function_share(p: &Weighted) -> f64 {
+    if p.total > 0.0 {
+        p.function_total / p.total
+    } else {
+        0.0
+    }
+}
+
+/// Relative margin under which [`function_share`] rules a pair out: wide enough to absorb
+/// any rounding, so that the exact similarity decides every pair that could pass.
+const SHARE_MARGIN: f64 = 1e-6;
 
 impl<'a> Aligner<'a> {
     /// Indexes the passages of `a`. Cost: one pass over their content terms, and a sort.
@@ -433,11 +453,19 @@ impl<'a> Aligner<'a> {
             postings.insert(run[0].0, (start, run.len() as u32));
             start += run.len() as u32;
         }
+        let mut by_function_share: Vec<(f64, u32)> = a
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.boilerplate)
+            .map(|(i, p)| (function_share(p), i as u32))
+            .collect();
+        by_function_share.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         Aligner {
             a,
             idf,
             postings,
             passages: by_term.into_iter().map(|(_, i)| i).collect(),
+            by_function_share,
         }
     }
 
@@ -479,10 +507,18 @@ impl<'a> Aligner<'a> {
                 }
             };
             // Pairs that share no content term pass only if function words alone could make
-            // them similar: rare, but checked, so the result is exact.
-            for (i, pa) in a.iter().enumerate() {
-                if !pa.boilerplate && content[i] == 0.0 && may_pass(pa, pb, 0.0) {
-                    check(i);
+            // them similar: rare, but checked, so the result is exact. Their similarity is
+            // at most either side's function share (the union is at least either total).
+            let could = |share: f64| share * (1.0 + SHARE_MARGIN) >= threshold;
+            if could(function_share(pb)) {
+                for &(share, i) in &self.by_function_share {
+                    if !could(share) {
+                        break;
+                    }
+                    let i = i as usize;
+                    if content[i] == 0.0 && may_pass(&a[i], pb, 0.0) {
+                        check(i);
+                    }
                 }
             }
             for &i in &touched {
