@@ -48,6 +48,8 @@ const KEY_GROUP: usize = 8;
 /// 16 bytes a pair, 2 GiB is 134 million pairs; the 100,000 generated articles make 52
 /// million, the 100,000 bench articles 4.4 million.
 const JOIN_BUDGET: usize = 2 << 30;
+/// Sentence entries per part of the colliding pairs (see [`Index::colliding_sentences`]).
+const ENTRIES_PER_PART: usize = 2048;
 /// Seed offset of the passage MinHash functions, so they differ from the document ones.
 const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
 
@@ -437,8 +439,9 @@ impl Index {
                 let (doc, i) = self.passage_entries[entry.as_usize()];
                 &weighted[doc.as_usize()][i as usize]
             };
-            rewrites.par_extend(
-                hits.par_chunk_by(|x, y| x.0 == y.0)
+            // Parts are in document order, and a document pair's run lies in one part.
+            let of_part = |part: &Vec<lsh::EntryPair>| -> Vec<(DocId, DocId)> {
+                part.chunk_by(|x, y| x.0 == y.0)
                     // A run too short to qualify needs no similarity computed.
                     .filter(|run| run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(&run[0].0))
                     .filter(|run| {
@@ -447,8 +450,11 @@ impl Index {
                             .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
                         self.enough_similar(similar, &idf)
                     })
-                    .map(|run| run[0].0),
-            );
+                    .map(|run| run[0].0)
+                    .collect()
+            };
+            let found: Vec<Vec<(DocId, DocId)>> = hits.par_iter().map(of_part).collect();
+            rewrites.extend(found.into_iter().flatten());
         }
         // Pairs come sorted, so pairs sharing a first document are adjacent: its passages
         // are indexed for alignment once per run.
@@ -734,12 +740,23 @@ impl Index {
     /// Every pair of `entries` of distinct documents whose sentences share a passage bucket,
     /// as [`Lsh::owner_entry_pairs`] gives them for tables holding only those entries, but
     /// found by sorting each band's keys ([`lsh::band_collisions`]): no table is built, and
-    /// only [`KEY_GROUP`] bands' keys are held at a time.
-    fn colliding_sentences(&self, entries: &[DocId], first: &Range<u32>) -> Vec<lsh::EntryPair> {
+    /// only [`KEY_GROUP`] bands' keys are held at a time. The pairs come sorted, in parts
+    /// (ranges of first documents, in order): each band's pairs are scattered into the
+    /// parts, and each part, small enough to stay in cache, is sorted and cleared of pairs
+    /// that collide in several bands on its own.
+    fn colliding_sentences(
+        &self,
+        entries: &[DocId],
+        first: &Range<u32>,
+    ) -> Vec<Vec<lsh::EntryPair>> {
         let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
         let keep = |doc: DocId| first.contains(&doc.0);
-        let docs = self.docs.len().max(1);
-        let mut hits = Vec::new();
+        // About 20 pairs an entry (14 on the bench corpus, 25 on the generated one): parts
+        // of about 40,000 pairs, 640 KB.
+        let parts = (entries.len() / ENTRIES_PER_PART).clamp(1, 1 << 16);
+        let span = first.len().max(1);
+        let part = |p: &lsh::EntryPair| (p.0.0.0 - first.start) as usize * parts / span;
+        let mut hits = vec![Vec::new(); parts];
         // One buffer of keys for every group of bands, and scratch buffers per task.
         let mut keys = vec![0u64; entries.len() * KEY_GROUP];
         for start in (0..PASSAGE_BANDS).step_by(KEY_GROUP) {
@@ -753,9 +770,8 @@ impl Index {
                 },
             );
             let keys = &*keys;
-            // Each band's pairs sorted, then merged two by two: a pair that collides in
-            // several bands is kept once.
-            let found = (0..width)
+            // Each band's pairs, grouped by part.
+            let found: Vec<(Vec<usize>, Vec<lsh::EntryPair>)> = (0..width)
                 .into_par_iter()
                 .map_init(
                     || (Vec::new(), Vec::new(), Vec::new()),
@@ -766,17 +782,19 @@ impl Index {
                         keyed.extend(of_band.zip(entries).map(with_owner));
                         pairs.clear();
                         lsh::band_collisions(keyed, sorted, PASSAGE_MAX_BUCKET, &keep, pairs);
-                        // Pairs sort by their first document, which spreads them evenly.
-                        let parts = (pairs.len() / 1024).clamp(1, 1 << 16);
-                        let part = |p: &lsh::EntryPair| p.0.0.as_usize() * parts / docs;
-                        let mut out = Vec::with_capacity(pairs.len());
-                        lsh::sort_partitioned(pairs, parts, part, &mut out);
-                        out.dedup();
-                        out
+                        let mut grouped = Vec::new();
+                        let starts = lsh::partition(pairs, parts, part, &mut grouped);
+                        (starts, grouped)
                     },
                 )
-                .reduce(Vec::new, merge_sorted);
-            hits = merge_sorted(hits, found);
+                .collect();
+            hits.par_iter_mut().enumerate().for_each(|(p, held)| {
+                for (starts, pairs) in &found {
+                    held.extend_from_slice(&pairs[starts[p]..starts[p + 1]]);
+                }
+                held.sort_unstable();
+                held.dedup();
+            });
         }
         hits
     }
@@ -995,38 +1013,6 @@ fn components(pairs: &[(DocId, DocId)]) -> Vec<Vec<(DocId, DocId)>> {
         .chunk_by(|x, y| x.0 == y.0)
         .map(|run| run.iter().map(|&(_, pair)| pair).collect())
         .collect()
-}
-
-/// The union of two sorted lists without repeats, sorted, without repeats. Cost: linear.
-fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-    if a.is_empty() {
-        return b;
-    }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Two documents compared directly (see [`Index::compare`]).

@@ -133,12 +133,29 @@ pub fn sort_partitioned<T: Ord + Copy>(
     part: impl Fn(&T) -> usize,
     out: &mut Vec<T>,
 ) {
-    out.clear();
-    out.extend_from_slice(items);
     if parts <= 1 || items.len() < 2 {
+        out.clear();
+        out.extend_from_slice(items);
         out.sort_unstable();
         return;
     }
+    let starts = partition(items, parts, part, out);
+    for p in 0..parts {
+        out[starts[p]..starts[p + 1]].sort_unstable();
+    }
+}
+
+/// `items` grouped by `part` (a map to `0..parts`) into `out` (whose memory is reused), in
+/// their order within each part; returns where each part starts in `out`, and its end
+/// (`parts + 1` offsets). Cost: one counting pass and one scatter pass.
+pub fn partition<T: Copy>(
+    items: &[T],
+    parts: usize,
+    part: impl Fn(&T) -> usize,
+    out: &mut Vec<T>,
+) -> Vec<usize> {
+    out.clear();
+    out.extend_from_slice(items);
     let mut starts = vec![0usize; parts + 1];
     for item in items {
         starts[part(item) + 1] += 1;
@@ -152,9 +169,7 @@ pub fn sort_partitioned<T: Ord + Copy>(
         out[next[p]] = *item;
         next[p] += 1;
     }
-    for p in 0..parts {
-        out[starts[p]..starts[p + 1]].sort_unstable();
-    }
+    starts
 }
 
 /// The pairs of `(owner, entry)` items of one bucket whose owners differ, lower owner first,
@@ -514,6 +529,24 @@ mod tests {
             assert_eq!(out, want, "{parts} parts");
             sort_partitioned(&items, parts, |x| usize::from(x.0 >= 699), &mut out);
             assert_eq!(out, want, "{parts} parts, lumped");
+        }
+    }
+
+    /// `partition` groups items by part, keeping their order within each part, and says
+    /// where each part starts.
+    #[test]
+    fn partition_groups_items_in_order() {
+        let items: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        let mut out = vec![5]; // whatever it held is replaced
+        let starts = partition(&items, 10, |&x| (x / 100) as usize, &mut out);
+        assert_eq!(starts.len(), 11);
+        for p in 0..10 {
+            let want: Vec<u32> = items.iter().copied().filter(|&x| x / 100 == p).collect();
+            assert_eq!(
+                out[starts[p as usize]..starts[p as usize + 1]],
+                want[..],
+                "part {p}"
+            );
         }
     }
 }
