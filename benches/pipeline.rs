@@ -265,7 +265,7 @@ fn stages(c: &mut Criterion) {
         stats.add(p);
     }
     let idf = rewrite::Idf::table(&stats);
-    let weighted: Vec<Vec<rewrite::Weighted>> = split
+    let weighted: Vec<rewrite::WeightedPassages> = split
         .iter()
         .map(|p| rewrite::weigh(p, &idf, config.boilerplate_min_docs))
         .collect();

@@ -364,7 +364,7 @@ impl Index {
             let weighted = self.weigh(&indexed.1.passages, &idf);
             let similar = run.iter().map(|&(_, sentence, entry)| {
                 let i = self.passage_entries[entry.as_usize()].1 as usize;
-                (&weighted[i], &weighted_probe[sentence])
+                (weighted.get(i), weighted_probe.get(sentence))
             });
             if !self.enough_similar(similar, &idf) {
                 return None;
@@ -423,7 +423,7 @@ impl Index {
         let idf = Idf::table(&self.stats);
         // Weights depend on the whole corpus: look them up once per document, not per pair;
         // after the first join, whose pairs are the larger part of the memory.
-        let weigh_all = || -> Vec<Vec<rewrite::Weighted>> {
+        let weigh_all = || -> Vec<rewrite::WeightedPassages> {
             let weigh = |p: &Profile| self.weigh(&p.passages, &idf);
             self.profiles.par_iter().map(weigh).collect()
         };
@@ -437,7 +437,7 @@ impl Index {
             }
             let sentence = |entry: DocId| {
                 let (doc, i) = self.passage_entries[entry.as_usize()];
-                &weighted[doc.as_usize()][i as usize]
+                weighted[doc.as_usize()].get(i as usize)
             };
             // Parts are in document order, and a document pair's run lies in one part.
             let of_part = |part: &Vec<lsh::EntryPair>| -> Vec<(DocId, DocId)> {
@@ -632,7 +632,7 @@ impl Index {
     }
 
     /// The passages with their IDF weights under the index's statistics.
-    fn weigh(&self, passages: &[Sentence], idf: &Idf) -> Vec<rewrite::Weighted> {
+    fn weigh(&self, passages: &[Sentence], idf: &Idf) -> rewrite::WeightedPassages {
         rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
     }
 
@@ -889,7 +889,7 @@ impl Index {
         a: Side,
         b: Side,
         aligner_a: &rewrite::Aligner,
-        weighted_b: &[rewrite::Weighted],
+        weighted_b: &rewrite::WeightedPassages,
     ) -> Option<rewrite::Alignment> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
@@ -902,7 +902,7 @@ impl Index {
     /// [`MIN_PASSAGE_PAIRS`] of them, one at least similar enough to align.
     fn enough_similar<'w>(
         &self,
-        pairs: impl Iterator<Item = (&'w rewrite::Weighted, &'w rewrite::Weighted)>,
+        pairs: impl Iterator<Item = (rewrite::Weighted<'w>, rewrite::Weighted<'w>)>,
         idf: &Idf,
     ) -> bool {
         let (mut colliding, mut similar) = (0, false);

@@ -237,13 +237,13 @@ impl<'s> Idf<'s> {
 
 /// A passage as the comparisons read it: its terms as ids under some [`Stats`] and its total
 /// weight. A boilerplate passage takes no part in any comparison, so it keeps no terms and
-/// weighs 0.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Weighted {
+/// weighs 0. Borrowed from a [`WeightedPassages`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weighted<'a> {
     /// Ids of the terms that [`Stats`] has counted: first the content terms, ascending, then
     /// the function words, ascending. A term it has not counted (a word of a probe new to the
     /// index) can match no counted passage, so it only adds to the total.
-    pub terms: Vec<u32>,
+    pub terms: &'a [u32],
     /// How many of `terms` are content terms.
     pub content: usize,
     /// The sum of the weights of all the passage's terms.
@@ -254,35 +254,87 @@ pub struct Weighted {
     pub boilerplate: bool,
 }
 
+/// The passages of one document, weighted (see [`weigh`]): stored flat, one list of term
+/// ids for the whole document, so that reading a document's passages reads a few contiguous
+/// blocks of memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WeightedPassages {
+    terms: Vec<u32>,
+    passages: Vec<Meta>,
+}
+
+/// Where one passage's ids lie in [`WeightedPassages::terms`], and its weights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Meta {
+    start: u32,
+    content: u32,
+    end: u32,
+    boilerplate: bool,
+    total: f64,
+    function_total: f64,
+}
+
+impl WeightedPassages {
+    /// The number of passages.
+    pub fn len(&self) -> usize {
+        self.passages.len()
+    }
+
+    /// Whether there is no passage.
+    pub fn is_empty(&self) -> bool {
+        self.passages.is_empty()
+    }
+
+    /// Passage `i` (which must exist).
+    #[inline]
+    pub fn get(&self, i: usize) -> Weighted<'_> {
+        let m = &self.passages[i];
+        Weighted {
+            terms: &self.terms[m.start as usize..m.end as usize],
+            content: (m.content - m.start) as usize,
+            total: m.total,
+            function_total: m.function_total,
+            boilerplate: m.boilerplate,
+        }
+    }
+
+    /// The passages in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Weighted<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Whether passage `i` is boilerplate, and its total weight, without building its view.
+    #[inline]
+    fn weight(&self, i: usize) -> (bool, f64) {
+        let m = &self.passages[i];
+        (m.boilerplate, m.total)
+    }
+}
+
 /// The weighted form of a document's passages.
-pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<Weighted> {
+pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> WeightedPassages {
     let stats = idf.stats;
     let unseen = self::idf(stats.docs, 0);
-    passages
-        .iter()
-        .map(|p| {
-            let (mut total, mut function_total) = (0.0, 0.0);
-            if stats.is_boilerplate(p, boilerplate_min_docs) {
-                // Boilerplate takes no part in any comparison: no terms, no weight.
-                return Weighted {
-                    terms: Vec::new(),
-                    content: 0,
-                    total,
-                    function_total,
-                    boilerplate: true,
-                };
-            }
-            let mut terms = Vec::with_capacity(p.terms.len());
-            let mut content = 0;
+    let mut out = WeightedPassages {
+        terms: Vec::new(),
+        passages: Vec::with_capacity(passages.len()),
+    };
+    for p in passages {
+        let (mut total, mut function_total) = (0.0, 0.0);
+        let start = out.terms.len();
+        let boilerplate = stats.is_boilerplate(p, boilerplate_min_docs);
+        // Boilerplate takes no part in any comparison: no terms, no weight.
+        let mut content = start;
+        if !boilerplate {
             for function in [false, true] {
-                let from = terms.len();
+                let from = out.terms.len();
                 if function {
                     content = from; // the content terms are all in
                 }
                 for t in p.terms.iter().filter(|t| t.is_function() == function) {
                     let weight = match stats.term_id(t.hash()) {
                         Some(id) => {
-                            terms.push(id);
+                            out.terms.push(id);
                             idf.of(id)
                         }
                         None => unseen,
@@ -292,21 +344,23 @@ pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> Vec<
                         function_total += weight;
                     }
                 }
-                terms[from..].sort_unstable();
+                out.terms[from..].sort_unstable();
             }
-            Weighted {
-                terms,
-                content,
-                total,
-                function_total,
-                boilerplate: false,
-            }
-        })
-        .collect()
+        }
+        out.passages.push(Meta {
+            start: start as u32,
+            content: content as u32,
+            end: out.terms.len() as u32,
+            boilerplate,
+            total,
+            function_total,
+        });
+    }
+    out
 }
 
 /// IDF-weighted Jaccard of two passages' term sets (formula in the module docs).
-pub fn similarity(a: &Weighted, b: &Weighted, idf: &Idf) -> f64 {
+pub fn similarity(a: Weighted, b: Weighted, idf: &Idf) -> f64 {
     let (ca, cb) = (a.terms.split_at(a.content), b.terms.split_at(b.content));
     let shared = shared_weight(ca.0, cb.0, idf) + shared_weight(ca.1, cb.1, idf);
     ratio(shared, a.total + b.total - shared)
@@ -374,7 +428,7 @@ pub struct Alignment {
 /// assert_eq!(found.links.len(), 1);
 /// assert_eq!((found.links[0].a, found.links[0].b), (0, 0));
 /// ```
-pub fn align(a: &[Weighted], b: &[Weighted], idf: &Idf, threshold: f64) -> Alignment {
+pub fn align(a: &WeightedPassages, b: &WeightedPassages, idf: &Idf, threshold: f64) -> Alignment {
     Aligner::new(a, idf).align(b, threshold)
 }
 
@@ -411,7 +465,7 @@ pub fn align(a: &[Weighted], b: &[Weighted], idf: &Idf, threshold: f64) -> Align
 /// ```
 #[derive(Clone, Debug)]
 pub struct Aligner<'a> {
-    a: &'a [Weighted],
+    a: &'a WeightedPassages,
     idf: &'a Idf<'a>,
     /// For each content term, the range of `passages` that lists the (non-boilerplate)
     /// passages of `a` that have it, in passage order.
@@ -425,7 +479,7 @@ pub struct Aligner<'a> {
 
 /// The share of a passage's weight that its function words make: an upper bound on its
 /// similarity to any passage with which it shares no content term (see [`Aligner`]).
-fn function_share(p: &Weighted) -> f64 {
+fn function_share(p: Weighted) -> f64 {
     if p.total > 0.0 {
         p.function_total / p.total
     } else {
@@ -439,7 +493,7 @@ const SHARE_MARGIN: f64 = 1e-6;
 
 impl<'a> Aligner<'a> {
     /// Indexes the passages of `a`. Cost: one pass over their content terms, and a sort.
-    pub fn new(a: &'a [Weighted], idf: &'a Idf<'a>) -> Aligner<'a> {
+    pub fn new(a: &'a WeightedPassages, idf: &'a Idf<'a>) -> Aligner<'a> {
         let mut by_term: Vec<(u32, u32)> = a
             .iter()
             .enumerate()
@@ -471,18 +525,22 @@ impl<'a> Aligner<'a> {
 
     /// Aligns the indexed document (as `a`) with `b`: the same as
     /// [`align`]`(a, b, idf, threshold)`.
-    pub fn align(&self, b: &[Weighted], threshold: f64) -> Alignment {
+    pub fn align(&self, b: &WeightedPassages, threshold: f64) -> Alignment {
         let a = self.a;
         // Whether a pair sharing content weight `c` could reach the threshold (with a margin
         // for rounding: the exact value decides).
-        let may_pass = |pa: &Weighted, pb: &Weighted, c: f64| {
+        let may_pass = |pa: Weighted, pb: Weighted, c: f64| {
             let bound = c + pa.function_total.min(pb.function_total);
             ratio(bound, pa.total + pb.total - bound) * (1.0 + 1e-9) >= threshold
         };
         let mut content = vec![0.0f64; a.len()];
         let mut touched: Vec<usize> = Vec::new();
         let mut links = Vec::new();
-        for (j, pb) in b.iter().enumerate().filter(|(_, p)| !p.boilerplate) {
+        for j in 0..b.len() {
+            if b.weight(j).0 {
+                continue; // boilerplate
+            }
+            let pb = b.get(j);
             for t in &pb.terms[..pb.content] {
                 let Some(&(start, len)) = self.postings.get(t) else {
                     continue;
@@ -497,7 +555,7 @@ impl<'a> Aligner<'a> {
                 }
             }
             let mut check = |i: usize| {
-                let similarity = similarity(&a[i], pb, self.idf);
+                let similarity = similarity(a.get(i), pb, self.idf);
                 if similarity >= threshold {
                     links.push(Link {
                         a: i,
@@ -516,13 +574,13 @@ impl<'a> Aligner<'a> {
                         break;
                     }
                     let i = i as usize;
-                    if content[i] == 0.0 && may_pass(&a[i], pb, 0.0) {
+                    if content[i] == 0.0 && may_pass(a.get(i), pb, 0.0) {
                         check(i);
                     }
                 }
             }
             for &i in &touched {
-                if may_pass(&a[i], pb, content[i]) {
+                if may_pass(a.get(i), pb, content[i]) {
                     check(i);
                 }
                 content[i] = 0.0;
@@ -534,7 +592,7 @@ impl<'a> Aligner<'a> {
 }
 
 /// The one-to-one alignment chosen from candidate links (see the module docs).
-fn finish(a: &[Weighted], b: &[Weighted], mut links: Vec<Link>) -> Alignment {
+fn finish(a: &WeightedPassages, b: &WeightedPassages, mut links: Vec<Link>) -> Alignment {
     let off_diagonal = |l: &Link| (l.a as f64 / a.len() as f64 - l.b as f64 / b.len() as f64).abs();
     links.sort_by(|x, y| {
         y.similarity
@@ -560,13 +618,14 @@ fn finish(a: &[Weighted], b: &[Weighted], mut links: Vec<Link>) -> Alignment {
 }
 
 /// Weight of the aligned passages over the weight of those that are not boilerplate.
-fn coverage(passages: &[Weighted], aligned: &[bool]) -> f64 {
+fn coverage(passages: &WeightedPassages, aligned: &[bool]) -> f64 {
     let (mut covered, mut total) = (0.0, 0.0);
-    for (p, &al) in passages.iter().zip(aligned) {
-        if !p.boilerplate {
-            total += p.total;
+    for (i, &al) in aligned.iter().enumerate() {
+        let (boilerplate, weight) = passages.weight(i);
+        if !boilerplate {
+            total += weight;
             if al {
-                covered += p.total;
+                covered += weight;
             }
         }
     }
@@ -595,18 +654,19 @@ mod tests {
         ];
         let stats = stats_of(&texts);
         let idf = Idf::new(&stats);
-        let p: Vec<Weighted> = texts
+        let weighted: Vec<WeightedPassages> = texts
             .iter()
-            .map(|t| weigh(&passages(t), &idf, 10).remove(0))
+            .map(|t| weigh(&passages(t), &idf, 10))
             .collect();
-        let sim = |a: &Weighted, b: &Weighted| similarity(a, b, &idf);
-        assert_eq!(sim(&p[0], &p[0]), 1.0);
-        assert_eq!(sim(&p[0], &p[1]), sim(&p[1], &p[0]));
-        assert!(sim(&p[0], &p[1]) > 0.6, "reordered words still match");
-        assert!(sim(&p[0], &p[2]) < 0.2);
+        let p: Vec<Weighted> = weighted.iter().map(|w| w.get(0)).collect();
+        let sim = |a: Weighted, b: Weighted| similarity(a, b, &idf);
+        assert_eq!(sim(p[0], p[0]), 1.0);
+        assert_eq!(sim(p[0], p[1]), sim(p[1], p[0]));
+        assert!(sim(p[0], p[1]) > 0.6, "reordered words still match");
+        assert!(sim(p[0], p[2]) < 0.2);
         // A table of weights gives the same values as weights computed on demand.
         let table = Idf::table(&stats);
-        assert_eq!(similarity(&p[0], &p[1], &table), sim(&p[0], &p[1]));
+        assert_eq!(similarity(p[0], p[1], &table), sim(p[0], p[1]));
     }
 
     /// The indexed, bound-pruned alignment is exactly the alignment of every pair's merged

@@ -442,7 +442,7 @@ fn msrp_sentence_verifier_accuracy() {
                 weigh(std::slice::from_ref(a), &idf, u32::MAX),
                 weigh(std::slice::from_ref(b), &idf, u32::MAX),
             );
-            (similarity(&wa[0], &wb[0], &idf), *label)
+            (similarity(wa.get(0), wb.get(0), &idf), *label)
         })
         .collect();
     let at = |t: f64| {
