@@ -72,12 +72,52 @@ pub struct Passage {
     pub span: Span,
     /// The distinct terms of the sentence, sorted by hash.
     pub terms: Vec<Term>,
+    /// See [`Passage::fingerprint`].
+    fingerprint: u64,
 }
 
 impl Passage {
+    /// A passage of these terms (sorted and distinct).
+    fn new(span: Span, terms: Vec<Term>) -> Passage {
+        let fingerprint = fingerprint(&terms);
+        Passage {
+            span,
+            terms,
+            fingerprint,
+        }
+    }
+
     /// The content terms: the terms that are not function words.
     pub fn content(&self) -> impl Iterator<Item = &Term> {
         self.terms.iter().filter(|t| !t.is_function())
+    }
+
+    /// A hash of the passage's content terms as a set (of all its terms if it has no content
+    /// term): equal for the same sentence with other punctuation, case or function words.
+    /// Computed once, when the passage is made.
+    #[inline]
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+}
+
+/// See [`Passage::fingerprint`].
+fn fingerprint(terms: &[Term]) -> u64 {
+    // Terms are sorted and distinct, so folding them in order hashes the set.
+    let fold = |terms: &mut dyn Iterator<Item = &Term>| {
+        let mut h = 0x626f_696c_6572_706c_u64;
+        for t in terms {
+            h = (h ^ t.hash())
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(31);
+        }
+        crate::minhash::fmix64(h)
+    };
+    let mut content = terms.iter().filter(|t| !t.is_function()).peekable();
+    if content.peek().is_some() {
+        fold(&mut content)
+    } else {
+        fold(&mut terms.iter())
     }
 }
 
@@ -106,10 +146,7 @@ pub fn whole(text: &str) -> Passage {
     });
     terms.sort_unstable();
     terms.dedup();
-    Passage {
-        span: Span::new(0, text.len()),
-        terms,
-    }
+    Passage::new(Span::new(0, text.len()), terms)
 }
 
 /// The words of `text` within `span`, each with its byte span and its term, in text order:
@@ -186,7 +223,7 @@ impl Splitter<'_> {
             // A copy of exactly the right size: the buffer is reused for the next sentence.
             let terms = self.terms.to_vec();
             let span = self.sentences[self.at];
-            self.out.push(Passage { span, terms });
+            self.out.push(Passage::new(span, terms));
         }
         self.terms.clear();
         self.words = 0;

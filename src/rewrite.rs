@@ -141,7 +141,7 @@ impl Stats {
     /// Such text is shared without being copied, so it never counts as evidence.
     pub fn is_boilerplate(&self, passage: &Passage, min_docs: u32) -> bool {
         self.passage_df
-            .get(&fingerprint(passage))
+            .get(&passage.fingerprint())
             .is_some_and(|&df| df >= min_docs)
     }
 }
@@ -153,7 +153,7 @@ fn count(passages: &[Passage], (terms, prints): &mut Counts, scratch: &mut Vec<u
         .iter()
         .flat_map(|p| p.terms.iter().map(|t| t.hash()));
     count_distinct(terms, hashes, scratch);
-    count_distinct(prints, passages.iter().map(fingerprint), scratch);
+    count_distinct(prints, passages.iter().map(Passage::fingerprint), scratch);
 }
 
 /// Adds one to the count of each distinct hash of `hashes`.
@@ -168,26 +168,6 @@ fn count_distinct(
     scratch.dedup();
     for &h in scratch.iter() {
         *counts.entry(h).or_default() += 1;
-    }
-}
-
-/// A hash of a passage's content terms as a set: equal for the same sentence with other
-/// punctuation, case or function words.
-pub fn fingerprint(passage: &Passage) -> u64 {
-    // Terms are sorted and distinct, so folding them in order hashes the set.
-    let fold = |terms: &mut dyn Iterator<Item = &crate::passage::Term>| {
-        let mut h = 0x626f_696c_6572_706c_u64;
-        for t in terms {
-            h = (h ^ t.hash())
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .rotate_left(31);
-        }
-        crate::minhash::fmix64(h)
-    };
-    if passage.content().next().is_some() {
-        fold(&mut passage.content())
-    } else {
-        fold(&mut passage.terms.iter())
     }
 }
 
