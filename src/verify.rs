@@ -18,16 +18,13 @@ pub struct Scores {
 /// The number of elements two sorted, repeat-free slices share. Cost: `O(|a| + |b|)`.
 pub fn intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
+    // Without branches on the comparison: hashes are random, so its outcome is too, and a
+    // mispredicted branch per step would cost more than the step.
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -75,5 +72,37 @@ mod tests {
             let t = scores(b, a);
             assert_eq!(t.jaccard, s.jaccard, "Jaccard is symmetric");
         }
+    }
+
+    /// The merge counts what a set intersection counts, on sets that overlap in part,
+    /// share their first or last element, or are empty.
+    #[test]
+    fn intersection_equals_set_intersection() {
+        let mut state = 5u64;
+        let mut set = |n: usize, range: u64| {
+            let mut v: Vec<u64> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state >> 20) % range
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for (n, m, range) in [
+            (0, 10, 50),
+            (40, 40, 60),
+            (100, 7, 120),
+            (500, 500, 1 << 40),
+        ] {
+            let (a, b) = (set(n, range), set(m, range));
+            let want = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            assert_eq!(intersection(&a, &b), want, "{n} {m} {range}");
+            assert_eq!(intersection(&b, &a), want, "{n} {m} {range}");
+        }
+        assert_eq!(intersection(&[1, 5, 9], &[1, 9]), 2);
     }
 }
