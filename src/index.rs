@@ -792,7 +792,7 @@ impl Index {
                 for (starts, pairs) in &found {
                     held.extend_from_slice(&pairs[starts[p]..starts[p + 1]]);
                 }
-                held.sort_unstable();
+                held.sort_unstable_by_key(lsh::pair_order);
                 held.dedup();
             });
         }
