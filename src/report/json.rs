@@ -29,14 +29,32 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::align::Passage;
 use crate::report::{Match, Report, Severity, Skipped, Summary};
 
+/// Pair records formatted per task by [`write_jsonl`].
+const RECORDS_PER_TASK: usize = 1024;
+
 /// Writes the report as JSON Lines: pairs, then skipped inputs, then the summary.
 ///
 /// # Errors
 ///
 /// Any error of the writer.
 pub fn write_jsonl(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    for m in &report.matches {
-        line(out, &PairRecord(m))?;
+    use rayon::prelude::*;
+    // Records are formatted in parallel, a block at a time (so memory stays bounded), and
+    // written in order.
+    for block in report.matches.chunks(RECORDS_PER_TASK * 16) {
+        let texts: Vec<Vec<u8>> = block
+            .par_chunks(RECORDS_PER_TASK)
+            .map(|chunk| {
+                let mut text = Vec::with_capacity(chunk.len() * 256);
+                for m in chunk {
+                    line(&mut text, &PairRecord(m))?;
+                }
+                Ok(text)
+            })
+            .collect::<io::Result<_>>()?;
+        for text in texts {
+            out.write_all(&text)?;
+        }
     }
     for s in &report.skipped {
         line(out, &SkippedRecord(s))?;
@@ -230,6 +248,30 @@ mod tests {
             "\n",
         );
         assert_eq!(text, want);
+    }
+
+    /// Many records (formatted in parallel blocks) come out in order, one per line, each as
+    /// one record alone would be written.
+    #[test]
+    fn jsonl_keeps_the_order_of_many_records() {
+        let mut report = sample();
+        let one = report.matches[0].clone();
+        report.matches = (0..RECORDS_PER_TASK * 40 + 7)
+            .map(|i| Match {
+                a: format!("a{i}"),
+                ..one.clone()
+            })
+            .collect();
+        let mut out = Vec::new();
+        write_jsonl(&mut out, &report).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), report.matches.len() + 2);
+        for (i, m) in report.matches.iter().enumerate() {
+            let mut alone = Vec::new();
+            line(&mut alone, &PairRecord(m)).unwrap();
+            assert_eq!(format!("{}\n", lines[i]).as_bytes(), alone, "record {i}");
+        }
     }
 
     #[test]
