@@ -258,8 +258,7 @@ fn stages(c: &mut Criterion) {
 
     // Align every document's sentences with every other's: the verification of a rewrite
     // candidate, over all pairs of the corpus.
-    let split: Vec<Vec<passage::Passage>> =
-        docs.iter().map(|d| passage::passages(&d.text)).collect();
+    let split: Vec<passage::Passages> = docs.iter().map(|d| passage::passages(&d.text)).collect();
     let mut stats = rewrite::Stats::new();
     for p in &split {
         stats.add(p);

@@ -13,7 +13,7 @@ use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::minhash::{MinHasher, OnePermutation, Signature};
 use crate::normalize::{self, Token};
-use crate::passage::{self, Passage as Sentence};
+use crate::passage::{self, Passage as Sentence, Passages};
 use crate::report::{Direction, Kind, Match};
 use crate::rewrite::{self, Idf, Stats};
 use crate::shingle;
@@ -64,7 +64,7 @@ struct Profile {
     /// Hash of the whole normalised token sequence (exact duplicates).
     text_hash: u64,
     /// Sentences with their terms (rewrites).
-    passages: Vec<Sentence>,
+    passages: Passages,
 }
 
 impl Profile {
@@ -268,7 +268,7 @@ impl Index {
                 (profile, keys)
             })
             .collect();
-        let counted: Vec<&[Sentence]> = analysed.iter().map(|(p, _)| &p.passages[..]).collect();
+        let counted: Vec<&Passages> = analysed.iter().map(|(p, _)| &p.passages).collect();
         self.stats.add_batch(&counted);
         drop(counted);
         let mut ids = Vec::with_capacity(docs.len());
@@ -339,7 +339,7 @@ impl Index {
             .filter(|(sentence, _)| {
                 !self
                     .stats
-                    .is_boilerplate(&probe.passages[*sentence], min_docs)
+                    .is_boilerplate(probe.passages.get(*sentence), min_docs)
             })
             .flat_map(|(sentence, keys)| {
                 self.passage_tables()
@@ -627,17 +627,17 @@ impl Index {
             text_hash: whole.finish(),
             shingles,
             signature: sketch.finish(),
-            passages: Vec::new(),
+            passages: Passages::default(),
         }
     }
 
     /// The passages with their IDF weights under the index's statistics.
-    fn weigh(&self, passages: &[Sentence], idf: &Idf) -> rewrite::WeightedPassages {
+    fn weigh(&self, passages: &Passages, idf: &Idf) -> rewrite::WeightedPassages {
         rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
     }
 
     /// The passage-table keys of each passage that has content words, with its index.
-    fn passage_keys(&self, passages: &[Sentence]) -> Vec<(usize, Vec<u64>)> {
+    fn passage_keys(&self, passages: &Passages) -> Vec<(usize, Vec<u64>)> {
         let mut buffers = (Vec::new(), Vec::new());
         passages
             .iter()
@@ -648,7 +648,7 @@ impl Index {
     }
 
     /// The keys in every passage band of a sentence's content words.
-    fn all_keys(&self, passage: &Sentence, buffers: &mut (Vec<u64>, Vec<u32>)) -> Vec<u64> {
+    fn all_keys(&self, passage: Sentence, buffers: &mut (Vec<u64>, Vec<u32>)) -> Vec<u64> {
         let mut keys = vec![0; PASSAGE_BANDS];
         self.sentence_keys(passage, 0..PASSAGE_BANDS, &mut keys, buffers);
         keys
@@ -657,7 +657,7 @@ impl Index {
     /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
     fn sentence_keys(
         &self,
-        passage: &Sentence,
+        passage: Sentence,
         bands: Range<usize>,
         out: &mut [u64],
         (content, minima): &mut (Vec<u64>, Vec<u32>),
@@ -673,9 +673,9 @@ impl Index {
     }
 
     /// The sentence of a passage entry.
-    fn entry_sentence(&self, entry: DocId) -> &Sentence {
+    fn entry_sentence(&self, entry: DocId) -> Sentence<'_> {
         let (doc, i) = self.passage_entries[entry.as_usize()];
-        &self.profiles[doc.as_usize()].passages[i as usize]
+        self.profiles[doc.as_usize()].passages.get(i as usize)
     }
 
     /// The table rows (entry and keys) of some passage entries.
@@ -937,8 +937,8 @@ impl Index {
             .links
             .iter()
             .map(|l| Passage {
-                a: a.1.passages[l.a].span,
-                b: b.1.passages[l.b].span,
+                a: a.1.passages.get(l.a).span,
+                b: b.1.passages.get(l.b).span,
                 similarity: l.similarity,
             })
             .collect();

@@ -24,9 +24,9 @@
 //! let spans: Vec<&str> = found.iter().map(|p| &text[p.span.start..p.span.end]).collect();
 //! // "Talks ended." has two words only: too short to be evidence.
 //! assert_eq!(spans, ["Putin said he and Xi had a sincere exchange.", "A new line starts here."]);
-//! assert_eq!(found[0].terms.len(), 9);
+//! assert_eq!(found.get(0).terms.len(), 9);
 //! // putin, xi, sincer(e), exchang(e); "said", "he", "and", "had", "a" are function words.
-//! assert_eq!(found[0].content().count(), 4);
+//! assert_eq!(found.get(0).content().count(), 4);
 //! ```
 
 use std::cell::RefCell;
@@ -65,30 +65,20 @@ impl Term {
     }
 }
 
-/// One sentence of a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Passage {
+/// One sentence of a document, borrowed from its [`Passages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Passage<'a> {
     /// Byte span of the sentence in the original text.
     pub span: Span,
     /// The distinct terms of the sentence, sorted by hash.
-    pub terms: Vec<Term>,
+    pub terms: &'a [Term],
     /// See [`Passage::fingerprint`].
     fingerprint: u64,
 }
 
-impl Passage {
-    /// A passage of these terms (sorted and distinct).
-    fn new(span: Span, terms: Vec<Term>) -> Passage {
-        let fingerprint = fingerprint(&terms);
-        Passage {
-            span,
-            terms,
-            fingerprint,
-        }
-    }
-
+impl<'a> Passage<'a> {
     /// The content terms: the terms that are not function words.
-    pub fn content(&self) -> impl Iterator<Item = &Term> {
+    pub fn content(&self) -> impl Iterator<Item = &'a Term> + 'a {
         self.terms.iter().filter(|t| !t.is_function())
     }
 
@@ -98,6 +88,58 @@ impl Passage {
     #[inline]
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
+    }
+}
+
+/// The passages of one text, in text order, stored flat: one list of terms for the whole
+/// text, so a document's passages take a few allocations, not one each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Passages {
+    spans: Vec<Span>,
+    fingerprints: Vec<u64>,
+    /// Where each passage's terms end in `terms` (they start where the previous one's end).
+    ends: Vec<u32>,
+    terms: Vec<Term>,
+}
+
+impl Passages {
+    /// The number of passages.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no passage.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Passage `i` (which must exist).
+    #[inline]
+    pub fn get(&self, i: usize) -> Passage<'_> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Passage {
+            span: self.spans[i],
+            terms: &self.terms[start..self.ends[i] as usize],
+            fingerprint: self.fingerprints[i],
+        }
+    }
+
+    /// The passages in text order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Passage<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Every term of every passage, passage after passage.
+    pub fn all_terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// Adds a passage with these terms (sorted and distinct).
+    fn push(&mut self, span: Span, terms: &[Term]) {
+        self.spans.push(span);
+        self.fingerprints.push(fingerprint(terms));
+        self.terms.extend_from_slice(terms);
+        self.ends.push(self.terms.len() as u32);
     }
 }
 
@@ -123,7 +165,7 @@ fn fingerprint(terms: &[Term]) -> u64 {
 
 /// The passages of `text`, in text order. Cost: one pass to split, one pass over the words;
 /// each distinct word is stemmed once per thread and remembered.
-pub fn passages(text: &str) -> Vec<Passage> {
+pub fn passages(text: &str) -> Passages {
     with_splitter(text, |splitter| {
         normalize::for_each_word(text, |span, hash| splitter.word(span, hash));
         splitter.finish()
@@ -132,7 +174,7 @@ pub fn passages(text: &str) -> Vec<Passage> {
 
 /// The whole of `text` as one passage, however many sentences or words it has: for comparing
 /// two given sentences (as a paraphrase benchmark does).
-pub fn whole(text: &str) -> Passage {
+pub fn whole(text: &str) -> Passages {
     let mut terms = Vec::new();
     with_cache(|cache, stemmer| {
         normalize::for_each_word(text, |span, hash| {
@@ -146,7 +188,9 @@ pub fn whole(text: &str) -> Passage {
     });
     terms.sort_unstable();
     terms.dedup();
-    Passage::new(Span::new(0, text.len()), terms)
+    let mut out = Passages::default();
+    out.push(Span::new(0, text.len()), &terms);
+    out
 }
 
 /// The words of `text` within `span`, each with its byte span and its term, in text order:
@@ -175,7 +219,7 @@ pub(crate) struct Splitter<'a> {
     words: usize,
     /// Their terms.
     terms: Vec<Term>,
-    out: Vec<Passage>,
+    out: Passages,
     cache: &'a mut TermCache,
     stemmer: &'a Stemmer,
 }
@@ -189,7 +233,7 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             at: 0,
             words: 0,
             terms: Vec::new(),
-            out: Vec::new(),
+            out: Passages::default(),
             cache,
             stemmer,
         })
@@ -220,10 +264,7 @@ impl Splitter<'_> {
         if self.words >= MIN_WORDS {
             self.terms.sort_unstable();
             self.terms.dedup();
-            // A copy of exactly the right size: the buffer is reused for the next sentence.
-            let terms = self.terms.to_vec();
-            let span = self.sentences[self.at];
-            self.out.push(Passage::new(span, terms));
+            self.out.push(self.sentences[self.at], &self.terms);
         }
         self.terms.clear();
         self.words = 0;
@@ -231,11 +272,17 @@ impl Splitter<'_> {
     }
 
     /// The passages of the text: call once all its words have been fed.
-    pub(crate) fn finish(&mut self) -> Vec<Passage> {
+    pub(crate) fn finish(&mut self) -> Passages {
         while self.at < self.sentences.len() {
             self.close();
         }
-        std::mem::take(&mut self.out)
+        let mut out = std::mem::take(&mut self.out);
+        // Kept as long as the document is indexed: no room to spare.
+        out.spans.shrink_to_fit();
+        out.fingerprints.shrink_to_fit();
+        out.ends.shrink_to_fit();
+        out.terms.shrink_to_fit();
+        out
     }
 }
 
@@ -593,10 +640,10 @@ mod tests {
     fn terms_are_stems_so_inflections_match() {
         let a = passages("Russia is developing its ties with China's leaders");
         let b = passages("Russia's development of ties with the Chinese leader");
-        let content = |p: &Passage| p.content().map(|t| t.hash()).collect::<Vec<_>>();
-        let shared = content(&a[0])
+        let content = |p: Passage| p.content().map(|t| t.hash()).collect::<Vec<_>>();
+        let shared = content(a.get(0))
             .iter()
-            .filter(|h| content(&b[0]).contains(h))
+            .filter(|h| content(b.get(0)).contains(h))
             .count();
         // russia, develop, tie, leader (China/Chinese stem apart).
         assert_eq!(shared, 4);

@@ -40,7 +40,7 @@
 
 use std::collections::HashMap;
 
-use crate::passage::Passage;
+use crate::passage::{Passage, Passages};
 
 /// Document frequencies of terms and of passages, learned from the documents added.
 ///
@@ -72,13 +72,13 @@ impl Stats {
     }
 
     /// Counts one document's terms and passage fingerprints (each once per document).
-    pub fn add(&mut self, passages: &[Passage]) {
+    pub fn add(&mut self, passages: &Passages) {
         self.add_batch(&[passages]);
     }
 
     /// Counts several documents, as [`Stats::add`] of each would: chunks of them are counted
     /// in parallel and the counts merged.
-    pub fn add_batch(&mut self, docs: &[&[Passage]]) {
+    pub fn add_batch(&mut self, docs: &[&Passages]) {
         use rayon::prelude::*;
         let chunk = COUNT_CHUNK.max(docs.len() / (4 * rayon::current_num_threads()) + 1);
         let (terms, prints) = docs
@@ -139,7 +139,7 @@ impl Stats {
     /// Whether a passage recurs, with the same content terms, in at least `min_docs`
     /// documents: a publisher's footer, a "subscribe" blurb, a byline, a stock disclaimer.
     /// Such text is shared without being copied, so it never counts as evidence.
-    pub fn is_boilerplate(&self, passage: &Passage, min_docs: u32) -> bool {
+    pub fn is_boilerplate(&self, passage: Passage, min_docs: u32) -> bool {
         self.passage_df
             .get(&passage.fingerprint())
             .is_some_and(|&df| df >= min_docs)
@@ -148,12 +148,10 @@ impl Stats {
 
 /// Counts one document's distinct terms and passage fingerprints into `counts`; `scratch` is
 /// reused between documents.
-fn count(passages: &[Passage], (terms, prints): &mut Counts, scratch: &mut Vec<u64>) {
-    let hashes = passages
-        .iter()
-        .flat_map(|p| p.terms.iter().map(|t| t.hash()));
+fn count(passages: &Passages, (terms, prints): &mut Counts, scratch: &mut Vec<u64>) {
+    let hashes = passages.all_terms().iter().map(|t| t.hash());
     count_distinct(terms, hashes, scratch);
-    count_distinct(prints, passages.iter().map(Passage::fingerprint), scratch);
+    count_distinct(prints, passages.iter().map(|p| p.fingerprint()), scratch);
 }
 
 /// Adds one to the count of each distinct hash of `hashes`.
@@ -292,14 +290,14 @@ impl WeightedPassages {
 }
 
 /// The weighted form of a document's passages.
-pub fn weigh(passages: &[Passage], idf: &Idf, boilerplate_min_docs: u32) -> WeightedPassages {
+pub fn weigh(passages: &Passages, idf: &Idf, boilerplate_min_docs: u32) -> WeightedPassages {
     let stats = idf.stats;
     let unseen = self::idf(stats.docs, 0);
     let mut out = WeightedPassages {
         terms: Vec::new(),
         passages: Vec::with_capacity(passages.len()),
     };
-    for p in passages {
+    for p in passages.iter() {
         let (mut total, mut function_total) = (0.0, 0.0);
         let start = out.terms.len();
         let boilerplate = stats.is_boilerplate(p, boilerplate_min_docs);
@@ -718,7 +716,7 @@ mod tests {
         let stats = stats_of(&refs);
         let idf = Idf::new(&stats);
         let (a, b) = (passages(&texts[0]), passages(&texts[1]));
-        assert!(stats.is_boilerplate(&a[1], 10));
+        assert!(stats.is_boilerplate(a.get(1), 10));
         let found = align(&weigh(&a, &idf, 10), &weigh(&b, &idf, 10), &idf, 0.35);
         assert!(found.links.is_empty(), "{found:?}");
         // With a higher bar, the footer is ordinary text and aligns.
@@ -741,8 +739,8 @@ mod tests {
                 )
             })
             .collect();
-        let docs: Vec<Vec<Passage>> = texts.iter().map(|t| passages(t)).collect();
-        let slices: Vec<&[Passage]> = docs.iter().map(Vec::as_slice).collect();
+        let docs: Vec<Passages> = texts.iter().map(|t| passages(t)).collect();
+        let slices: Vec<&Passages> = docs.iter().collect();
         let mut batch = Stats::new();
         batch.add_batch(&slices);
         let mut single = Stats::new();
@@ -751,12 +749,12 @@ mod tests {
         }
         assert_eq!(batch.documents(), single.documents());
         assert_eq!(batch.terms(), single.terms());
-        for p in docs.iter().flatten() {
-            for t in &p.terms {
+        for p in docs.iter().flat_map(Passages::iter) {
+            for t in p.terms {
                 assert_eq!(batch.idf(t.hash()), single.idf(t.hash()));
             }
             assert_eq!(batch.is_boilerplate(p, 10), single.is_boilerplate(p, 10));
         }
-        assert!(batch.is_boilerplate(&docs[0][1], 10));
+        assert!(batch.is_boilerplate(docs[0].get(1), 10));
     }
 }

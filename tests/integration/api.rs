@@ -416,7 +416,7 @@ fn msrp_sentence_verifier_accuracy() {
     use neardup::passage;
     use neardup::rewrite::{Idf, Stats, similarity, weigh};
     let text = std::fs::read_to_string(shared_data().join("msrp/pairs.tsv")).unwrap();
-    let rows: Vec<(bool, passage::Passage, passage::Passage)> = text
+    let rows: Vec<(bool, passage::Passages, passage::Passages)> = text
         .lines()
         .skip(1)
         .map(|line| {
@@ -431,17 +431,14 @@ fn msrp_sentence_verifier_accuracy() {
     assert_eq!(rows.len(), 4076);
     let mut stats = Stats::new();
     for (_, a, b) in &rows {
-        stats.add(std::slice::from_ref(a));
-        stats.add(std::slice::from_ref(b));
+        stats.add(a);
+        stats.add(b);
     }
     let idf = Idf::table(&stats);
     let scores: Vec<(f64, bool)> = rows
         .iter()
         .map(|(label, a, b)| {
-            let (wa, wb) = (
-                weigh(std::slice::from_ref(a), &idf, u32::MAX),
-                weigh(std::slice::from_ref(b), &idf, u32::MAX),
-            );
+            let (wa, wb) = (weigh(a, &idf, u32::MAX), weigh(b, &idf, u32::MAX));
             (similarity(wa.get(0), wb.get(0), &idf), *label)
         })
         .collect();
