@@ -69,6 +69,66 @@ impl fmt::Display for InputProblem {
     }
 }
 
+/// What is wrong with an index file (see [`store`](crate::store)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreProblem {
+    /// Creating an index where a file already exists.
+    Exists,
+    /// The file does not start with a neardup index header: some other file.
+    Foreign,
+    /// The file was written by a newer neardup, in a format this one cannot read.
+    NewerVersion {
+        /// The file's format version.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The file is damaged at this byte offset.
+    Corrupt {
+        /// Byte offset of the damaged part.
+        offset: u64,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// The index was built with other settings than the ones given.
+    Settings {
+        /// The setting that differs.
+        field: &'static str,
+        /// Its value in the index.
+        stored: String,
+        /// The value given.
+        given: String,
+    },
+    /// Another process has the index open.
+    Locked,
+}
+
+impl fmt::Display for StoreProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreProblem::Exists => write!(f, "already exists (open it, or choose another path)"),
+            StoreProblem::Foreign => write!(f, "not a neardup index (no index header)"),
+            StoreProblem::NewerVersion { found, supported } => write!(
+                f,
+                "index format version {found} is newer than this neardup reads (up to {supported})"
+            ),
+            StoreProblem::Corrupt { offset, reason } => {
+                write!(f, "damaged index at byte {offset}: {reason}")
+            }
+            StoreProblem::Settings {
+                field,
+                stored,
+                given,
+            } => write!(
+                f,
+                "index built with {field} = {stored}, but {given} was given"
+            ),
+            StoreProblem::Locked => write!(f, "in use by another process"),
+        }
+    }
+}
+
 /// Every error the library returns.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -86,6 +146,13 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong with it.
         problem: InputProblem,
+    },
+    /// An index file cannot be used (see [`StoreProblem`]).
+    Store {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: StoreProblem,
     },
     /// Reading or writing a file failed.
     Io {
@@ -105,6 +172,14 @@ impl Error {
         }
     }
 
+    /// Builds an [`Error::Store`].
+    pub fn store(path: impl Into<PathBuf>, problem: StoreProblem) -> Error {
+        Error::Store {
+            path: path.into(),
+            problem,
+        }
+    }
+
     /// Builds an [`Error::Io`].
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
@@ -116,7 +191,9 @@ impl Error {
     /// The path this error concerns, if it concerns one.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            Error::Input { path, .. } | Error::Io { path, .. } => Some(path),
+            Error::Input { path, .. } | Error::Io { path, .. } | Error::Store { path, .. } => {
+                Some(path)
+            }
             Error::Config { .. } => None,
         }
     }
@@ -127,6 +204,7 @@ impl fmt::Display for Error {
         match self {
             Error::Config { field, reason } => write!(f, "invalid {field}: {reason}"),
             Error::Input { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Error::Store { path, problem } => write!(f, "{}: {problem}", path.display()),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), lower(source)),
         }
     }
@@ -172,6 +250,16 @@ mod tests {
             (
                 Error::io("x", std::io::Error::other("Permission denied")),
                 "x: permission denied",
+            ),
+            (
+                Error::store(
+                    "news.ndx",
+                    StoreProblem::NewerVersion {
+                        found: 3,
+                        supported: 1,
+                    },
+                ),
+                "news.ndx: index format version 3 is newer than this neardup reads (up to 1)",
             ),
             (
                 Error::Config {

@@ -68,11 +68,12 @@ pub mod passage;
 pub mod report;
 pub mod rewrite;
 pub mod shingle;
+pub mod store;
 pub mod verify;
 
 pub use config::{Config, NORMALIZE_VERSION};
 pub use document::{DocId, Document, Span, Timestamp};
-pub use error::{Error, InputProblem, Result};
+pub use error::{Error, InputProblem, Result, StoreProblem};
 pub use index::{Comparison, Index};
 pub use minhash::{MinHasher, OnePermutation, Signature, Sketch};
 pub use report::{Direction, Kind, Match, Report, Skipped, Summary};

@@ -146,7 +146,7 @@ pub struct Skipped {
 
 impl Skipped {
     /// The skip entry for an input or I/O error. A configuration error is not an input's
-    /// problem; it gets the reason `config`.
+    /// problem; it gets the reason `config` (an index file's, `index`).
     pub fn from_error(err: &Error) -> Skipped {
         let (reason, severity) = match err {
             Error::Input { problem, .. } => match problem {
@@ -159,6 +159,7 @@ impl Skipped {
                 InputProblem::DuplicateId { .. } => ("duplicate-id", Severity::Warning),
             },
             Error::Io { .. } => ("io", Severity::Error),
+            Error::Store { .. } => ("index", Severity::Error),
             Error::Config { .. } => ("config", Severity::Error),
         };
         Skipped {

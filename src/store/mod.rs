@@ -1,0 +1,33 @@
+//! Persistence for an index that a long-running ingest job grows and queries: the documents
+//! it has seen live in one file on disk, an append-only log of checksummed records.
+//!
+//! # Why a log of our own
+//!
+//! Every question the index answers is about documents as they arrived: each insert and each
+//! removal is one record appended to the end of the file, and nothing already written is
+//! ever changed in place. That makes crash safety a property of the end of the file alone:
+//!
+//! - An insert returns only after its record is written and flushed to the disk
+//!   (`fdatasync`), so an acknowledged document survives a crash or a `kill -9`.
+//! - Each record carries its length and a 64-bit checksum (xxh3) of its bytes. A process killed
+//!   while writing leaves at most one incomplete record, at the very end; opening the file
+//!   cuts it off (it was never acknowledged). A damaged record anywhere else is reported as
+//!   [`StoreProblem::Corrupt`](crate::StoreProblem::Corrupt), never skipped or repaired
+//!   silently.
+//! - Compaction (dropping removed and expired documents) writes a new file beside the old
+//!   one, flushes it, and renames it over the old one: the rename is atomic, so a crash leaves
+//!   either file, whole.
+//!
+//! An embedded database (SQLite, redb) would give the same guarantees with a general engine
+//! and its dependency tree; this layout needs only the standard library and the hash the
+//! crate already uses, and it is read start to end on open, which is what rebuilding the
+//! in-memory band tables needs anyway.
+//!
+//! The file starts with a header: a magic string, the format version and the settings the
+//! index was built with. A file without the magic string is
+//! [`Foreign`](crate::StoreProblem::Foreign), one of a newer format
+//! [`NewerVersion`](crate::StoreProblem::NewerVersion); both are errors, never a reset.
+//!
+//! The log itself is [`log::Log`].
+
+pub mod log;
