@@ -6,37 +6,17 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::align::{self, Passage, Shingled};
 use crate::config::Config;
+use crate::detect::{
+    Detector, Exact, MIN_PASSAGE_PAIRS, PASSAGE_BANDS, PASSAGE_ROWS, Profile, Side,
+};
 use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
-use crate::minhash::{MinHasher, OnePermutation, Signature};
-use crate::normalize::{self, Token};
-use crate::passage::{self, Passage as Sentence, Passages};
-use crate::report::{Direction, Kind, Match};
+use crate::passage::{Passage as Sentence, Passages};
+use crate::report::{Kind, Match};
 use crate::rewrite::{self, Idf, Stats};
-use crate::shingle;
-use crate::verify;
 
-/// Bands and rows of the passage tables: 32 bands of 3 rows over the content words of each
-/// sentence, so two sentences whose content-word Jaccard is 0.3 become candidates with
-/// probability 0.58, at 0.4 with 0.88, at 0.1 (a shared topic word) with only 0.03. The
-/// alignment of a candidate pair then compares every sentence with every other, so a rewrite
-/// needs only one of its sentences to collide.
-const PASSAGE_BANDS: usize = 32;
-const PASSAGE_ROWS: usize = 3;
-/// A document pair is a rewrite candidate when at least this many distinct pairs of their
-/// sentences (neither boilerplate) share a bucket in some band, and at least one of them is
-/// similar enough to align (IDF-weighted similarity at least
-/// [`Config::passage_threshold`]). A rewrite aligns at least
-/// [`Config::rewrite_min_passages`] sentences (2 by default), so a pair with one colliding
-/// sentence pair seldom is one; its second aligned pair may be a weak one that the tables
-/// missed, so only one need pass the similarity. Counting sentence pairs rather than band
-/// collisions matters for shared sentences, which collide in every band; checking a
-/// similarity before aligning whole documents matters for large corpora, where sentences
-/// that share a few common words collide by the million.
-const MIN_PASSAGE_PAIRS: usize = 2;
 /// Passage buckets with more entries than this are skipped: sentences that agree on a band
 /// with 30 others share stock phrases or common words, not a source. (At 100 the 100,000
 /// generated documents took 97 s instead of 81 s, with the same recall to 1 pair in 9,936.)
@@ -50,50 +30,6 @@ const KEY_GROUP: usize = 8;
 const JOIN_BUDGET: usize = 2 << 30;
 /// Sentence entries per part of the colliding pairs (see [`Index::colliding_sentences`]).
 const ENTRIES_PER_PART: usize = 2048;
-/// Seed offset of the passage MinHash functions, so they differ from the document ones.
-const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
-
-/// What the index keeps of one document between insertion and verification: its signature
-/// and little else. Shingle sets are not kept (they would outweigh the text); a candidate
-/// pair re-derives them from the texts (see [`Exact`]), which costs one tokenising pass.
-#[derive(Clone, Debug)]
-struct Profile {
-    /// Number of shingles (repeats counted); 0 for a document without words.
-    shingles: usize,
-    signature: Signature,
-    /// Hash of the whole normalised token sequence (exact duplicates).
-    text_hash: u64,
-    /// Sentences with their terms (rewrites).
-    passages: Passages,
-}
-
-impl Profile {
-    /// A document without words matches nothing.
-    fn is_empty(&self) -> bool {
-        self.shingles == 0
-    }
-}
-
-/// The exact shingle data of one text, derived when one of its candidate pairs is verified.
-struct Exact {
-    tokens: Vec<Token>,
-    /// Shingle hashes in text order.
-    shingles: Vec<u64>,
-    /// The same, sorted, without repeats.
-    set: Vec<u64>,
-}
-
-impl Exact {
-    fn shingled(&self) -> Shingled<'_> {
-        Shingled {
-            tokens: &self.tokens,
-            shingles: &self.shingles,
-        }
-    }
-}
-
-/// One indexed (or probe) document and its profile.
-type Side<'a> = (&'a Document, &'a Profile);
 
 /// A set of documents, searchable for exact duplicates, near-duplicates and rewrites.
 ///
@@ -131,10 +67,9 @@ type Side<'a> = (&'a Document, &'a Profile);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Index {
-    config: Config,
-    hasher: OnePermutation,
+    /// The config, its hashers, and the checks of documents and pairs.
+    detector: Detector,
     lsh: Lsh,
-    passage_hasher: MinHasher,
     /// Band tables of sentences (entries are indexes into `passage_entries`), built on the
     /// first [`Index::query`]: [`Index::duplicates`] joins the bands by sorting instead.
     passage_lsh: OnceLock<Lsh>,
@@ -161,16 +96,11 @@ impl Index {
             config.false_negative_weight,
         );
         Ok(Index {
-            hasher: OnePermutation::new(config.num_hashes, config.seed),
+            detector: Detector::new(config),
             lsh: Lsh::new(bands, rows),
-            passage_hasher: MinHasher::new(
-                PASSAGE_BANDS * PASSAGE_ROWS,
-                config.seed ^ PASSAGE_SEED,
-            ),
             passage_lsh: OnceLock::new(),
             passage_entries: Vec::new(),
             stats: Stats::new(),
-            config,
             docs: Vec::new(),
             profiles: Vec::new(),
             ids: HashMap::default(),
@@ -180,7 +110,7 @@ impl Index {
 
     /// The config the index was built with.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.detector.config
     }
 
     /// The LSH banding in use: `(bands, rows)`.
@@ -262,7 +192,7 @@ impl Index {
         let analysed: Vec<Analysed> = docs
             .par_iter()
             .map(|d| {
-                let profile = self.profile(&d.text);
+                let profile = self.detector.profile(&d.text);
                 let keys = self.lsh.keys(&profile.signature);
                 progress();
                 (profile, keys)
@@ -308,7 +238,7 @@ impl Index {
     ///
     /// None yet; the `Result` leaves room for indexes that live on disk.
     pub fn query(&self, doc: &Document) -> Result<Vec<Match>> {
-        let probe = self.profile(&doc.text);
+        let probe = self.detector.profile(&doc.text);
         if probe.is_empty() {
             return Ok(Vec::new());
         }
@@ -318,22 +248,24 @@ impl Index {
             candidates.sort_unstable();
             candidates.dedup();
         }
-        candidates.retain(|&id| self.worth_verifying(self.side(id).1, &probe));
-        let probe_exact = self.exact(&doc.text);
+        candidates.retain(|&id| self.detector.worth_verifying(self.side(id).1, &probe));
+        let probe_exact = self.detector.exact(&doc.text);
         let mut found: Vec<(DocId, Match)> = candidates
             .par_iter()
             .filter_map(|&id| {
                 let indexed = self.side(id);
-                let exact = self.exact(&indexed.0.text);
-                self.check_duplicate((indexed, &exact), ((doc, &probe), &probe_exact))
+                let exact = self.detector.exact(&indexed.0.text);
+                self.detector
+                    .check_duplicate((indexed, &exact), ((doc, &probe), &probe_exact))
                     .map(|m| (id, m))
             })
             .collect();
         let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
         // The same rule as `duplicates`: enough distinct colliding pairs of sentences, neither
         // boilerplate, similar enough to align.
-        let min_docs = self.config.boilerplate_min_docs;
+        let min_docs = self.detector.config.boilerplate_min_docs;
         let mut hits: Vec<(DocId, usize, DocId)> = self
+            .detector
             .passage_keys(&probe.passages)
             .iter()
             .filter(|(sentence, _)| {
@@ -353,7 +285,7 @@ impl Index {
         hits.sort_unstable();
         hits.dedup();
         let idf = Idf::new(&self.stats);
-        let weighted_probe = self.weigh(&probe.passages, &idf);
+        let weighted_probe = self.detector.weigh(&probe.passages, &idf);
         let runs: Vec<&[(DocId, usize, DocId)]> = hits
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
@@ -361,20 +293,26 @@ impl Index {
         found.par_extend(runs.par_iter().filter_map(|run| {
             let id = run[0].0;
             let indexed = self.side(id);
-            let weighted = self.weigh(&indexed.1.passages, &idf);
+            let weighted = self.detector.weigh(&indexed.1.passages, &idf);
             let similar = run.iter().map(|&(_, sentence, entry)| {
                 let i = self.passage_entries[entry.as_usize()].1 as usize;
                 (weighted.get(i), weighted_probe.get(sentence))
             });
-            if !self.enough_similar(similar, &idf) {
+            if !self.detector.enough_similar(similar, &idf) {
                 return None;
             }
             let aligner = rewrite::Aligner::new(&weighted, &idf);
             let alignment =
-                self.check_rewrite(indexed, (doc, &probe), &aligner, &weighted_probe)?;
-            let set = self.shingle_set(&indexed.0.text);
-            let found =
-                self.rewrite_match(indexed, (doc, &probe), &alignment, &set, &probe_exact.set);
+                self.detector
+                    .check_rewrite(indexed, (doc, &probe), &aligner, &weighted_probe)?;
+            let set = self.detector.shingle_set(&indexed.0.text);
+            let found = self.detector.rewrite_match(
+                indexed,
+                (doc, &probe),
+                &alignment,
+                &set,
+                &probe_exact.set,
+            );
             Some((id, found))
         }));
         found.sort_by(|(x, m), (y, n)| rank(n).total_cmp(&rank(m)).then(x.cmp(y)));
@@ -402,10 +340,10 @@ impl Index {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        pairs.retain(|&(a, b)| self.worth_verifying(side(a).1, side(b).1));
+        pairs.retain(|&(a, b)| self.detector.worth_verifying(side(a).1, side(b).1));
         let mut found = self.verify_duplicates(&pairs);
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
-        if !self.config.rewrites {
+        if !self.detector.config.rewrites {
             return found.into_iter().map(|(_, m)| m).collect();
         }
         let duplicates: HashSet<(DocId, DocId)> = found.iter().map(|(pair, _)| *pair).collect();
@@ -424,7 +362,7 @@ impl Index {
         // Weights depend on the whole corpus: look them up once per document, not per pair;
         // after the first join, whose pairs are the larger part of the memory.
         let weigh_all = || -> Vec<rewrite::WeightedPassages> {
-            let weigh = |p: &Profile| self.weigh(&p.passages, &idf);
+            let weigh = |p: &Profile| self.detector.weigh(&p.passages, &idf);
             self.profiles.par_iter().map(weigh).collect()
         };
         let mut weighted = Vec::new();
@@ -448,7 +386,7 @@ impl Index {
                         let similar = run
                             .iter()
                             .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
-                        self.enough_similar(similar, &idf)
+                        self.detector.enough_similar(similar, &idf)
                     })
                     .map(|run| run[0].0)
                     .collect()
@@ -467,7 +405,9 @@ impl Index {
                 run.iter()
                     .filter_map(|&(_, b)| {
                         let wb = &weighted[b.as_usize()];
-                        let alignment = self.check_rewrite(side(a), side(b), &aligner, wb)?;
+                        let alignment =
+                            self.detector
+                                .check_rewrite(side(a), side(b), &aligner, wb)?;
                         Some(((a, b), alignment))
                     })
                     .collect::<Vec<_>>()
@@ -482,11 +422,13 @@ impl Index {
         involved.dedup();
         let sets: Vec<Vec<u64>> = involved
             .par_iter()
-            .map(|&d| self.shingle_set(&side(d).0.text))
+            .map(|&d| self.detector.shingle_set(&side(d).0.text))
             .collect();
         let set = |d: DocId| &sets[involved.binary_search(&d).expect("involved")];
         found.par_extend(aligned.par_iter().map(|&((a, b), ref alignment)| {
-            let found = self.rewrite_match(side(a), side(b), alignment, set(a), set(b));
+            let found = self
+                .detector
+                .rewrite_match(side(a), side(b), alignment, set(a), set(b));
             ((a, b), found)
         }));
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
@@ -499,7 +441,8 @@ impl Index {
     /// sharing their first document), so memory stays bounded.
     fn verify_duplicates(&self, pairs: &[(DocId, DocId)]) -> Vec<((DocId, DocId), Match)> {
         let check = |(a, ea): (DocId, &Exact), (b, eb): (DocId, &Exact)| {
-            self.check_duplicate((self.side(a), ea), (self.side(b), eb))
+            self.detector
+                .check_duplicate((self.side(a), ea), (self.side(b), eb))
                 .map(|m| ((a, b), m))
         };
         components(pairs)
@@ -511,7 +454,7 @@ impl Index {
                 if docs.len() <= CACHED_DOCS {
                     let exact: Vec<Exact> = docs
                         .iter()
-                        .map(|&d| self.exact(&self.side(d).0.text))
+                        .map(|&d| self.detector.exact(&self.side(d).0.text))
                         .collect();
                     let of = |d: DocId| &exact[docs.binary_search(&d).expect("in component")];
                     pairs
@@ -524,10 +467,10 @@ impl Index {
                     let runs: Vec<&[(DocId, DocId)]> = sorted.chunk_by(|x, y| x.0 == y.0).collect();
                     runs.par_iter()
                         .flat_map_iter(|run| {
-                            let ea = self.exact(&self.side(run[0].0).0.text);
+                            let ea = self.detector.exact(&self.side(run[0].0).0.text);
                             run.iter()
                                 .filter_map(|&(a, b)| {
-                                    let eb = self.exact(&self.side(b).0.text);
+                                    let eb = self.detector.exact(&self.side(b).0.text);
                                     check((a, &ea), (b, &eb))
                                 })
                                 .collect::<Vec<_>>()
@@ -563,8 +506,11 @@ impl Index {
             return None;
         }
         let (sa, sb) = (self.side(a), self.side(b));
-        let (ea, eb) = (self.exact(&sa.0.text), self.exact(&sb.0.text));
-        if let Some(found) = self.check_duplicate((sa, &ea), (sb, &eb)) {
+        let (ea, eb) = (
+            self.detector.exact(&sa.0.text),
+            self.detector.exact(&sb.0.text),
+        );
+        if let Some(found) = self.detector.check_duplicate((sa, &ea), (sb, &eb)) {
             return Some(Comparison {
                 flagged: true,
                 found,
@@ -572,104 +518,20 @@ impl Index {
         }
         let idf = Idf::new(&self.stats);
         let (wa, wb) = (
-            self.weigh(&sa.1.passages, &idf),
-            self.weigh(&sb.1.passages, &idf),
+            self.detector.weigh(&sa.1.passages, &idf),
+            self.detector.weigh(&sb.1.passages, &idf),
         );
-        let alignment = rewrite::align(&wa, &wb, &idf, self.config.passage_threshold);
-        let flagged = self.passes(&alignment);
-        let found = self.rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
+        let alignment = rewrite::align(&wa, &wb, &idf, self.detector.config.passage_threshold);
+        let flagged = self.detector.passes(&alignment);
+        let found = self
+            .detector
+            .rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
         Some(Comparison { flagged, found })
     }
 
     /// The document and profile with this id (which must be in the index).
     fn side(&self, id: DocId) -> Side<'_> {
         (&self.docs[id.as_usize()], &self.profiles[id.as_usize()])
-    }
-
-    /// Normalises, shingles, signs and splits into passages one text, in one pass over its
-    /// words: no token or shingle list is built.
-    fn profile(&self, text: &str) -> Profile {
-        if self.config.rewrites {
-            passage::with_splitter(text, |splitter| {
-                let mut profile = self.profile_with(text, |span, word| splitter.word(span, word));
-                profile.passages = splitter.finish();
-                profile
-            })
-        } else {
-            self.profile_with(text, |_, _| {})
-        }
-    }
-
-    /// [`Index::profile`] without passages, every word also given to `also` (a passage
-    /// splitter).
-    fn profile_with(
-        &self,
-        text: &str,
-        mut also: impl FnMut(crate::document::Span, u64),
-    ) -> Profile {
-        let mut sketch = self.hasher.sketch();
-        let mut roller = shingle::Shingler::new(self.config.shingle_size);
-        let mut whole = shingle::TextHasher::default();
-        let mut shingles = 0;
-        normalize::for_each_word(text, |span, word| {
-            whole.push(word);
-            if let Some(h) = roller.push(word) {
-                sketch.add(h);
-                shingles += 1;
-            }
-            also(span, word);
-        });
-        if let Some(h) = roller.finish() {
-            sketch.add(h);
-            shingles += 1;
-        }
-        Profile {
-            text_hash: whole.finish(),
-            shingles,
-            signature: sketch.finish(),
-            passages: Passages::default(),
-        }
-    }
-
-    /// The passages with their IDF weights under the index's statistics.
-    fn weigh(&self, passages: &Passages, idf: &Idf) -> rewrite::WeightedPassages {
-        rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
-    }
-
-    /// The passage-table keys of each passage that has content words, with its index.
-    fn passage_keys(&self, passages: &Passages) -> Vec<(usize, Vec<u64>)> {
-        let mut buffers = (Vec::new(), Vec::new());
-        passages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.content().next().is_some())
-            .map(|(i, p)| (i, self.all_keys(p, &mut buffers)))
-            .collect()
-    }
-
-    /// The keys in every passage band of a sentence's content words.
-    fn all_keys(&self, passage: Sentence, buffers: &mut (Vec<u64>, Vec<u32>)) -> Vec<u64> {
-        let mut keys = vec![0; PASSAGE_BANDS];
-        self.sentence_keys(passage, 0..PASSAGE_BANDS, &mut keys, buffers);
-        keys
-    }
-
-    /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
-    fn sentence_keys(
-        &self,
-        passage: Sentence,
-        bands: Range<usize>,
-        out: &mut [u64],
-        (content, minima): &mut (Vec<u64>, Vec<u32>),
-    ) {
-        content.clear();
-        content.extend(passage.content().map(|t| t.hash()));
-        minima.resize(bands.len() * PASSAGE_ROWS, 0);
-        let functions = bands.start * PASSAGE_ROWS..bands.end * PASSAGE_ROWS;
-        self.passage_hasher.minima(content, functions, minima);
-        for (key, values) in out.iter_mut().zip(minima.chunks_exact(PASSAGE_ROWS)) {
-            *key = lsh::band_key(values);
-        }
     }
 
     /// The sentence of a passage entry.
@@ -686,7 +548,10 @@ impl Index {
                 || (Vec::new(), Vec::new()),
                 |buffers, e| {
                     let entry = DocId(e as u32);
-                    (entry, self.all_keys(self.entry_sentence(entry), buffers))
+                    (
+                        entry,
+                        self.detector.all_keys(self.entry_sentence(entry), buffers),
+                    )
                 },
             )
             .collect()
@@ -715,7 +580,8 @@ impl Index {
                 || (Vec::new(), Vec::new()),
                 |buffers, (key, &entry)| {
                     let out = std::slice::from_mut(key);
-                    self.sentence_keys(self.entry_sentence(entry), 0..1, out, buffers);
+                    self.detector
+                        .sentence_keys(self.entry_sentence(entry), 0..1, out, buffers);
                 },
             );
             keys.par_sort_unstable();
@@ -766,7 +632,12 @@ impl Index {
             keys.par_chunks_mut(width).zip(entries).for_each_init(
                 || (Vec::new(), Vec::new()),
                 |buffers, (out, &entry)| {
-                    self.sentence_keys(self.entry_sentence(entry), bands.clone(), out, buffers);
+                    self.detector.sentence_keys(
+                        self.entry_sentence(entry),
+                        bands.clone(),
+                        out,
+                        buffers,
+                    );
                 },
             );
             let keys = &*keys;
@@ -803,172 +674,7 @@ impl Index {
     fn is_boilerplate_entry(&self, entry: DocId) -> bool {
         let passage = self.entry_sentence(entry);
         self.stats
-            .is_boilerplate(passage, self.config.boilerplate_min_docs)
-    }
-
-    /// Whether a duplicate candidate is worth verifying exactly: equal texts always are,
-    /// others when their estimated Jaccard reaches [`Config::min_estimate`].
-    fn worth_verifying(&self, a: &Profile, b: &Profile) -> bool {
-        a.text_hash == b.text_hash
-            || a.signature.jaccard(&b.signature) >= self.config.min_estimate()
-    }
-
-    /// The shingle set of a text (sorted, without repeats), without keeping tokens.
-    fn shingle_set(&self, text: &str) -> Vec<u64> {
-        let mut roller = shingle::Shingler::new(self.config.shingle_size);
-        let mut set = Vec::with_capacity(text.len() / 5);
-        normalize::for_each_word(text, |_, word| set.extend(roller.push(word)));
-        set.extend(roller.finish());
-        set.sort_unstable();
-        set.dedup();
-        set
-    }
-
-    /// The exact shingle data of a text (see [`Exact`]).
-    fn exact(&self, text: &str) -> Exact {
-        let tokens = normalize::tokens(text);
-        let shingles = shingle::hashes(&tokens, self.config.shingle_size);
-        let set = shingle::set(&shingles);
-        Exact {
-            tokens,
-            shingles,
-            set,
-        }
-    }
-
-    /// Verifies a duplicate candidate: `Some` match if the normalised texts are equal or the
-    /// exact Jaccard reaches the threshold.
-    fn check_duplicate(&self, (a, ea): (Side, &Exact), (b, eb): (Side, &Exact)) -> Option<Match> {
-        let (pa, pb) = (a.1, b.1);
-        if pa.is_empty() || pb.is_empty() {
-            return None;
-        }
-        let kind = if pa.text_hash == pb.text_hash {
-            Kind::ExactDuplicate
-        } else {
-            Kind::NearDuplicate
-        };
-        let scores = verify::scores(&ea.set, &eb.set);
-        if kind == Kind::NearDuplicate && scores.jaccard < self.config.threshold {
-            return None;
-        }
-        let k = self.config.shingle_size;
-        let passages = align::passages(ea.shingled(), eb.shingled(), k);
-        Some(self.matched(kind, a, b, &scores, None, passages))
-    }
-
-    /// A match of `a` and `b` with their scores, its direction decided.
-    fn matched(
-        &self,
-        kind: Kind,
-        (doc_a, pa): Side,
-        (doc_b, pb): Side,
-        scores: &verify::Scores,
-        coverage: Option<(f64, f64)>,
-        passages: Vec<Passage>,
-    ) -> Match {
-        let found = Match {
-            kind,
-            direction: Direction::Unknown,
-            a: doc_a.id.clone(),
-            b: doc_b.id.clone(),
-            estimated_jaccard: pa.signature.jaccard(&pb.signature),
-            jaccard: scores.jaccard,
-            containment_a: scores.containment_a,
-            containment_b: scores.containment_b,
-            coverage,
-            passages,
-        };
-        self.directed(found, doc_a, doc_b)
-    }
-
-    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some`
-    /// alignment if enough passages align and they cover enough of the more covered document.
-    fn check_rewrite(
-        &self,
-        a: Side,
-        b: Side,
-        aligner_a: &rewrite::Aligner,
-        weighted_b: &rewrite::WeightedPassages,
-    ) -> Option<rewrite::Alignment> {
-        if a.1.is_empty() || b.1.is_empty() {
-            return None;
-        }
-        let alignment = aligner_a.align(weighted_b, self.config.passage_threshold);
-        self.passes(&alignment).then_some(alignment)
-    }
-
-    /// Whether colliding sentence pairs make a rewrite candidate worth aligning: at least
-    /// [`MIN_PASSAGE_PAIRS`] of them, one at least similar enough to align.
-    fn enough_similar<'w>(
-        &self,
-        pairs: impl Iterator<Item = (rewrite::Weighted<'w>, rewrite::Weighted<'w>)>,
-        idf: &Idf,
-    ) -> bool {
-        let (mut colliding, mut similar) = (0, false);
-        for (a, b) in pairs {
-            colliding += 1;
-            similar = similar || rewrite::similarity(a, b, idf) >= self.config.passage_threshold;
-            if similar && colliding >= MIN_PASSAGE_PAIRS {
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Whether an alignment makes a rewrite: enough passages, covering enough.
-    fn passes(&self, alignment: &rewrite::Alignment) -> bool {
-        let coverage = alignment.coverage_a.max(alignment.coverage_b);
-        alignment.links.len() >= self.config.rewrite_min_passages
-            && coverage >= self.config.rewrite_coverage
-    }
-
-    /// The rewrite match of two documents with their alignment, scored on their shingle sets.
-    fn rewrite_match(
-        &self,
-        a: Side,
-        b: Side,
-        alignment: &rewrite::Alignment,
-        set_a: &[u64],
-        set_b: &[u64],
-    ) -> Match {
-        let scores = verify::scores(set_a, set_b);
-        let passages = alignment
-            .links
-            .iter()
-            .map(|l| Passage {
-                a: a.1.passages.get(l.a).span,
-                b: b.1.passages.get(l.b).span,
-                similarity: l.similarity,
-            })
-            .collect();
-        let coverage = Some((alignment.coverage_a, alignment.coverage_b));
-        self.matched(Kind::Rewrite, a, b, &scores, coverage, passages)
-    }
-
-    /// Decides the direction: by `published` times when both documents have different ones,
-    /// else by coverage (containment for duplicates) when one document is more covered than the
-    /// other by at least [`Config::direction_margin`]; `a` becomes the source.
-    fn directed(&self, found: Match, doc_a: &Document, doc_b: &Document) -> Match {
-        if let (Some(ta), Some(tb)) = (doc_a.published, doc_b.published) {
-            if ta < tb {
-                return found.with_direction(Direction::Timestamp);
-            }
-            if tb < ta {
-                return found.swapped().with_direction(Direction::Timestamp);
-            }
-        }
-        let (ca, cb) = found
-            .coverage
-            .unwrap_or((found.containment_a, found.containment_b));
-        let margin = self.config.direction_margin;
-        if cb - ca >= margin {
-            found.with_direction(Direction::Coverage)
-        } else if ca - cb >= margin {
-            found.swapped().with_direction(Direction::Coverage)
-        } else {
-            found
-        }
+            .is_boilerplate(passage, self.detector.config.boilerplate_min_docs)
     }
 }
 
@@ -1038,6 +744,7 @@ fn rank(m: &Match) -> f64 {
 mod tests {
     use super::*;
     use crate::document::Timestamp;
+    use crate::report::Direction;
 
     const BASE: &str = "The city council voted on Tuesday to approve a new budget that raises \
         spending on schools and roads while cutting the parks department by a tenth, after a \

@@ -56,6 +56,7 @@
 
 pub mod align;
 pub mod config;
+mod detect;
 pub mod document;
 pub mod error;
 pub mod eval;

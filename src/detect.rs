@@ -1,0 +1,362 @@
+//! What every index shares: the analysis of one document (its [`Profile`]) and the checks of
+//! one candidate pair, under one [`Config`]. [`Index`](crate::Index) holds documents in
+//! memory; an index on disk re-derives the profiles of the candidates it reads back. Both
+//! judge a pair with the same code, so they flag the same pairs.
+
+use std::ops::Range;
+
+use crate::align::{self, Passage, Shingled};
+use crate::config::Config;
+use crate::document::Document;
+use crate::lsh;
+use crate::minhash::{MinHasher, OnePermutation, Signature};
+use crate::normalize::{self, Token};
+use crate::passage::{self, Passage as Sentence, Passages};
+use crate::report::{Direction, Kind, Match};
+use crate::rewrite::{self, Idf};
+use crate::shingle;
+use crate::verify;
+
+/// Bands and rows of the passage tables: 32 bands of 3 rows over the content words of each
+/// sentence, so two sentences whose content-word Jaccard is 0.3 become candidates with
+/// probability 0.58, at 0.4 with 0.88, at 0.1 (a shared topic word) with only 0.03. The
+/// alignment of a candidate pair then compares every sentence with every other, so a rewrite
+/// needs only one of its sentences to collide.
+pub(crate) const PASSAGE_BANDS: usize = 32;
+pub(crate) const PASSAGE_ROWS: usize = 3;
+/// A document pair is a rewrite candidate when at least this many distinct pairs of their
+/// sentences (neither boilerplate) share a bucket in some band, and at least one of them is
+/// similar enough to align (IDF-weighted similarity at least
+/// [`Config::passage_threshold`]). A rewrite aligns at least
+/// [`Config::rewrite_min_passages`] sentences (2 by default), so a pair with one colliding
+/// sentence pair seldom is one; its second aligned pair may be a weak one that the tables
+/// missed, so only one need pass the similarity. Counting sentence pairs rather than band
+/// collisions matters for shared sentences, which collide in every band; checking a
+/// similarity before aligning whole documents matters for large corpora, where sentences
+/// that share a few common words collide by the million.
+pub(crate) const MIN_PASSAGE_PAIRS: usize = 2;
+/// Seed offset of the passage MinHash functions, so they differ from the document ones.
+pub(crate) const PASSAGE_SEED: u64 = 0x7061_7373_6167_6573;
+
+/// What the index keeps of one document between insertion and verification: its signature
+/// and little else. Shingle sets are not kept (they would outweigh the text); a candidate
+/// pair re-derives them from the texts (see [`Exact`]), which costs one tokenising pass.
+#[derive(Clone, Debug)]
+pub(crate) struct Profile {
+    /// Number of shingles (repeats counted); 0 for a document without words.
+    pub(crate) shingles: usize,
+    pub(crate) signature: Signature,
+    /// Hash of the whole normalised token sequence (exact duplicates).
+    pub(crate) text_hash: u64,
+    /// Sentences with their terms (rewrites).
+    pub(crate) passages: Passages,
+}
+
+impl Profile {
+    /// A document without words matches nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shingles == 0
+    }
+}
+
+/// The exact shingle data of one text, derived when one of its candidate pairs is verified.
+pub(crate) struct Exact {
+    pub(crate) tokens: Vec<Token>,
+    /// Shingle hashes in text order.
+    pub(crate) shingles: Vec<u64>,
+    /// The same, sorted, without repeats.
+    pub(crate) set: Vec<u64>,
+}
+
+impl Exact {
+    pub(crate) fn shingled(&self) -> Shingled<'_> {
+        Shingled {
+            tokens: &self.tokens,
+            shingles: &self.shingles,
+        }
+    }
+}
+
+/// One indexed (or probe) document and its profile.
+pub(crate) type Side<'a> = (&'a Document, &'a Profile);
+
+/// The hashers a [`Config`] builds and the checks of one document or pair under it.
+#[derive(Clone, Debug)]
+pub(crate) struct Detector {
+    pub(crate) config: Config,
+    hasher: OnePermutation,
+    passage_hasher: MinHasher,
+}
+
+impl Detector {
+    /// The detector of a config (which the caller has validated).
+    pub(crate) fn new(config: Config) -> Detector {
+        Detector {
+            hasher: OnePermutation::new(config.num_hashes, config.seed),
+            passage_hasher: MinHasher::new(
+                PASSAGE_BANDS * PASSAGE_ROWS,
+                config.seed ^ PASSAGE_SEED,
+            ),
+            config,
+        }
+    }
+
+    /// Normalises, shingles, signs and splits into passages one text, in one pass over its
+    /// words: no token or shingle list is built.
+    pub(crate) fn profile(&self, text: &str) -> Profile {
+        if self.config.rewrites {
+            passage::with_splitter(text, |splitter| {
+                let mut profile = self.profile_with(text, |span, word| splitter.word(span, word));
+                profile.passages = splitter.finish();
+                profile
+            })
+        } else {
+            self.profile_with(text, |_, _| {})
+        }
+    }
+
+    /// [`Detector::profile`] without passages, every word also given to `also` (a passage
+    /// splitter).
+    pub(crate) fn profile_with(
+        &self,
+        text: &str,
+        mut also: impl FnMut(crate::document::Span, u64),
+    ) -> Profile {
+        let mut sketch = self.hasher.sketch();
+        let mut roller = shingle::Shingler::new(self.config.shingle_size);
+        let mut whole = shingle::TextHasher::default();
+        let mut shingles = 0;
+        normalize::for_each_word(text, |span, word| {
+            whole.push(word);
+            if let Some(h) = roller.push(word) {
+                sketch.add(h);
+                shingles += 1;
+            }
+            also(span, word);
+        });
+        if let Some(h) = roller.finish() {
+            sketch.add(h);
+            shingles += 1;
+        }
+        Profile {
+            text_hash: whole.finish(),
+            shingles,
+            signature: sketch.finish(),
+            passages: Passages::default(),
+        }
+    }
+
+    /// The passages with their IDF weights under the index's statistics.
+    pub(crate) fn weigh(&self, passages: &Passages, idf: &Idf) -> rewrite::WeightedPassages {
+        rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
+    }
+
+    /// The passage-table keys of each passage that has content words, with its index.
+    pub(crate) fn passage_keys(&self, passages: &Passages) -> Vec<(usize, Vec<u64>)> {
+        let mut buffers = (Vec::new(), Vec::new());
+        passages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.content().next().is_some())
+            .map(|(i, p)| (i, self.all_keys(p, &mut buffers)))
+            .collect()
+    }
+
+    /// The keys in every passage band of a sentence's content words.
+    pub(crate) fn all_keys(
+        &self,
+        passage: Sentence,
+        buffers: &mut (Vec<u64>, Vec<u32>),
+    ) -> Vec<u64> {
+        let mut keys = vec![0; PASSAGE_BANDS];
+        self.sentence_keys(passage, 0..PASSAGE_BANDS, &mut keys, buffers);
+        keys
+    }
+
+    /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
+    pub(crate) fn sentence_keys(
+        &self,
+        passage: Sentence,
+        bands: Range<usize>,
+        out: &mut [u64],
+        (content, minima): &mut (Vec<u64>, Vec<u32>),
+    ) {
+        content.clear();
+        content.extend(passage.content().map(|t| t.hash()));
+        minima.resize(bands.len() * PASSAGE_ROWS, 0);
+        let functions = bands.start * PASSAGE_ROWS..bands.end * PASSAGE_ROWS;
+        self.passage_hasher.minima(content, functions, minima);
+        for (key, values) in out.iter_mut().zip(minima.chunks_exact(PASSAGE_ROWS)) {
+            *key = lsh::band_key(values);
+        }
+    }
+
+    /// Whether a duplicate candidate is worth verifying exactly: equal texts always are,
+    /// others when their estimated Jaccard reaches [`Config::min_estimate`].
+    pub(crate) fn worth_verifying(&self, a: &Profile, b: &Profile) -> bool {
+        a.text_hash == b.text_hash
+            || a.signature.jaccard(&b.signature) >= self.config.min_estimate()
+    }
+
+    /// The shingle set of a text (sorted, without repeats), without keeping tokens.
+    pub(crate) fn shingle_set(&self, text: &str) -> Vec<u64> {
+        let mut roller = shingle::Shingler::new(self.config.shingle_size);
+        let mut set = Vec::with_capacity(text.len() / 5);
+        normalize::for_each_word(text, |_, word| set.extend(roller.push(word)));
+        set.extend(roller.finish());
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
+
+    /// The exact shingle data of a text (see [`Exact`]).
+    pub(crate) fn exact(&self, text: &str) -> Exact {
+        let tokens = normalize::tokens(text);
+        let shingles = shingle::hashes(&tokens, self.config.shingle_size);
+        let set = shingle::set(&shingles);
+        Exact {
+            tokens,
+            shingles,
+            set,
+        }
+    }
+
+    /// Verifies a duplicate candidate: `Some` match if the normalised texts are equal or the
+    /// exact Jaccard reaches the threshold.
+    pub(crate) fn check_duplicate(
+        &self,
+        (a, ea): (Side, &Exact),
+        (b, eb): (Side, &Exact),
+    ) -> Option<Match> {
+        let (pa, pb) = (a.1, b.1);
+        if pa.is_empty() || pb.is_empty() {
+            return None;
+        }
+        let kind = if pa.text_hash == pb.text_hash {
+            Kind::ExactDuplicate
+        } else {
+            Kind::NearDuplicate
+        };
+        let scores = verify::scores(&ea.set, &eb.set);
+        if kind == Kind::NearDuplicate && scores.jaccard < self.config.threshold {
+            return None;
+        }
+        let k = self.config.shingle_size;
+        let passages = align::passages(ea.shingled(), eb.shingled(), k);
+        Some(self.matched(kind, a, b, &scores, None, passages))
+    }
+
+    /// A match of `a` and `b` with their scores, its direction decided.
+    pub(crate) fn matched(
+        &self,
+        kind: Kind,
+        (doc_a, pa): Side,
+        (doc_b, pb): Side,
+        scores: &verify::Scores,
+        coverage: Option<(f64, f64)>,
+        passages: Vec<Passage>,
+    ) -> Match {
+        let found = Match {
+            kind,
+            direction: Direction::Unknown,
+            a: doc_a.id.clone(),
+            b: doc_b.id.clone(),
+            estimated_jaccard: pa.signature.jaccard(&pb.signature),
+            jaccard: scores.jaccard,
+            containment_a: scores.containment_a,
+            containment_b: scores.containment_b,
+            coverage,
+            passages,
+        };
+        self.directed(found, doc_a, doc_b)
+    }
+
+    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some`
+    /// alignment if enough passages align and they cover enough of the more covered document.
+    pub(crate) fn check_rewrite(
+        &self,
+        a: Side,
+        b: Side,
+        aligner_a: &rewrite::Aligner,
+        weighted_b: &rewrite::WeightedPassages,
+    ) -> Option<rewrite::Alignment> {
+        if a.1.is_empty() || b.1.is_empty() {
+            return None;
+        }
+        let alignment = aligner_a.align(weighted_b, self.config.passage_threshold);
+        self.passes(&alignment).then_some(alignment)
+    }
+
+    /// Whether colliding sentence pairs make a rewrite candidate worth aligning: at least
+    /// [`MIN_PASSAGE_PAIRS`] of them, one at least similar enough to align.
+    pub(crate) fn enough_similar<'w>(
+        &self,
+        pairs: impl Iterator<Item = (rewrite::Weighted<'w>, rewrite::Weighted<'w>)>,
+        idf: &Idf,
+    ) -> bool {
+        let (mut colliding, mut similar) = (0, false);
+        for (a, b) in pairs {
+            colliding += 1;
+            similar = similar || rewrite::similarity(a, b, idf) >= self.config.passage_threshold;
+            if similar && colliding >= MIN_PASSAGE_PAIRS {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether an alignment makes a rewrite: enough passages, covering enough.
+    pub(crate) fn passes(&self, alignment: &rewrite::Alignment) -> bool {
+        let coverage = alignment.coverage_a.max(alignment.coverage_b);
+        alignment.links.len() >= self.config.rewrite_min_passages
+            && coverage >= self.config.rewrite_coverage
+    }
+
+    /// The rewrite match of two documents with their alignment, scored on their shingle sets.
+    pub(crate) fn rewrite_match(
+        &self,
+        a: Side,
+        b: Side,
+        alignment: &rewrite::Alignment,
+        set_a: &[u64],
+        set_b: &[u64],
+    ) -> Match {
+        let scores = verify::scores(set_a, set_b);
+        let passages = alignment
+            .links
+            .iter()
+            .map(|l| Passage {
+                a: a.1.passages.get(l.a).span,
+                b: b.1.passages.get(l.b).span,
+                similarity: l.similarity,
+            })
+            .collect();
+        let coverage = Some((alignment.coverage_a, alignment.coverage_b));
+        self.matched(Kind::Rewrite, a, b, &scores, coverage, passages)
+    }
+
+    /// Decides the direction: by `published` times when both documents have different ones,
+    /// else by coverage (containment for duplicates) when one document is more covered than the
+    /// other by at least [`Config::direction_margin`]; `a` becomes the source.
+    pub(crate) fn directed(&self, found: Match, doc_a: &Document, doc_b: &Document) -> Match {
+        if let (Some(ta), Some(tb)) = (doc_a.published, doc_b.published) {
+            if ta < tb {
+                return found.with_direction(Direction::Timestamp);
+            }
+            if tb < ta {
+                return found.swapped().with_direction(Direction::Timestamp);
+            }
+        }
+        let (ca, cb) = found
+            .coverage
+            .unwrap_or((found.containment_a, found.containment_b));
+        let margin = self.config.direction_margin;
+        if cb - ca >= margin {
+            found.with_direction(Direction::Coverage)
+        } else if ca - cb >= margin {
+            found.swapped().with_direction(Direction::Coverage)
+        } else {
+            found
+        }
+    }
+}
