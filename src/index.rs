@@ -14,8 +14,9 @@ use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::passage::{Passage as Sentence, Passages};
-use crate::report::{Kind, Match};
+use crate::report::Match;
 use crate::rewrite::{self, Idf, Stats};
+use crate::search::{self, Searched};
 
 /// Passage buckets with more entries than this are skipped: sentences that agree on a band
 /// with 30 others share stock phrases or common words, not a source. (At 100 the 100,000
@@ -239,84 +240,7 @@ impl Index {
     /// None yet; the `Result` leaves room for indexes that live on disk.
     pub fn query(&self, doc: &Document) -> Result<Vec<Match>> {
         let probe = self.detector.profile(&doc.text);
-        if probe.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut candidates = self.lsh.query(&self.lsh.keys(&probe.signature));
-        if let Some(same) = self.by_text.get(&probe.text_hash) {
-            candidates.extend(same);
-            candidates.sort_unstable();
-            candidates.dedup();
-        }
-        candidates.retain(|&id| self.detector.worth_verifying(self.side(id).1, &probe));
-        let probe_exact = self.detector.exact(&doc.text);
-        let mut found: Vec<(DocId, Match)> = candidates
-            .par_iter()
-            .filter_map(|&id| {
-                let indexed = self.side(id);
-                let exact = self.detector.exact(&indexed.0.text);
-                self.detector
-                    .check_duplicate((indexed, &exact), ((doc, &probe), &probe_exact))
-                    .map(|m| (id, m))
-            })
-            .collect();
-        let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
-        // The same rule as `duplicates`: enough distinct colliding pairs of sentences, neither
-        // boilerplate, similar enough to align.
-        let min_docs = self.detector.config.boilerplate_min_docs;
-        let mut hits: Vec<(DocId, usize, DocId)> = self
-            .detector
-            .passage_keys(&probe.passages)
-            .iter()
-            .filter(|(sentence, _)| {
-                !self
-                    .stats
-                    .is_boilerplate(probe.passages.get(*sentence), min_docs)
-            })
-            .flat_map(|(sentence, keys)| {
-                self.passage_tables()
-                    .hits(keys)
-                    .filter(|&entry| !self.is_boilerplate_entry(entry))
-                    .map(|entry| (self.passage_entries[entry.as_usize()].0, *sentence, entry))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|(id, _, _)| !seen.contains(id))
-            .collect();
-        hits.sort_unstable();
-        hits.dedup();
-        let idf = Idf::new(&self.stats);
-        let weighted_probe = self.detector.weigh(&probe.passages, &idf);
-        let runs: Vec<&[(DocId, usize, DocId)]> = hits
-            .chunk_by(|x, y| x.0 == y.0)
-            .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
-            .collect();
-        found.par_extend(runs.par_iter().filter_map(|run| {
-            let id = run[0].0;
-            let indexed = self.side(id);
-            let weighted = self.detector.weigh(&indexed.1.passages, &idf);
-            let similar = run.iter().map(|&(_, sentence, entry)| {
-                let i = self.passage_entries[entry.as_usize()].1 as usize;
-                (weighted.get(i), weighted_probe.get(sentence))
-            });
-            if !self.detector.enough_similar(similar, &idf) {
-                return None;
-            }
-            let aligner = rewrite::Aligner::new(&weighted, &idf);
-            let alignment =
-                self.detector
-                    .check_rewrite(indexed, (doc, &probe), &aligner, &weighted_probe)?;
-            let set = self.detector.shingle_set(&indexed.0.text);
-            let found = self.detector.rewrite_match(
-                indexed,
-                (doc, &probe),
-                &alignment,
-                &set,
-                &probe_exact.set,
-            );
-            Some((id, found))
-        }));
-        found.sort_by(|(x, m), (y, n)| rank(n).total_cmp(&rank(m)).then(x.cmp(y)));
-        Ok(found.into_iter().map(|(_, m)| m).collect())
+        search::query(&self.detector, self, doc, &probe, &|_| false)
     }
 
     /// Every pair of indexed documents that are exact duplicates, near-duplicates or
@@ -669,13 +593,6 @@ impl Index {
         }
         hits
     }
-
-    /// Whether the sentence of a passage-table entry is boilerplate under the statistics so far.
-    fn is_boilerplate_entry(&self, entry: DocId) -> bool {
-        let passage = self.entry_sentence(entry);
-        self.stats
-            .is_boilerplate(passage, self.detector.config.boilerplate_min_docs)
-    }
 }
 
 /// Components of more documents than this are verified without caching every document's
@@ -730,13 +647,37 @@ pub struct Comparison {
     pub found: Match,
 }
 
-/// The order of query results: exact duplicates, then near-duplicates by Jaccard, then
-/// rewrites by coverage of the more covered document.
-fn rank(m: &Match) -> f64 {
-    match m.kind {
-        Kind::ExactDuplicate => 3.0,
-        Kind::NearDuplicate => 1.0 + m.jaccard,
-        _ => m.coverage.map_or(0.0, |(a, b)| a.max(b)),
+impl Searched for Index {
+    fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    fn candidates(&self, probe: &Profile) -> Vec<DocId> {
+        let mut candidates = self.lsh.query(&self.lsh.keys(&probe.signature));
+        if let Some(same) = self.by_text.get(&probe.text_hash) {
+            candidates.extend(same);
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        candidates
+    }
+
+    fn passage_hits(&self, keys: &[u64]) -> Vec<DocId> {
+        self.passage_tables().hits(keys).collect()
+    }
+
+    fn entry(&self, entry: DocId) -> (DocId, u32) {
+        self.passage_entries[entry.as_usize()]
+    }
+
+    fn is_boilerplate_entry(&self, entry: DocId) -> bool {
+        let passage = self.entry_sentence(entry);
+        self.stats
+            .is_boilerplate(passage, self.detector.config.boilerplate_min_docs)
+    }
+
+    fn with_side<R>(&self, id: DocId, f: impl FnOnce(Side) -> R) -> Result<R> {
+        Ok(f(self.side(id)))
     }
 }
 
@@ -744,7 +685,7 @@ fn rank(m: &Match) -> f64 {
 mod tests {
     use super::*;
     use crate::document::Timestamp;
-    use crate::report::Direction;
+    use crate::report::{Direction, Kind};
 
     const BASE: &str = "The city council voted on Tuesday to approve a new budget that raises \
         spending on schools and roads while cutting the parks department by a tenth, after a \

@@ -68,6 +68,7 @@ pub mod normalize;
 pub mod passage;
 pub mod report;
 pub mod rewrite;
+mod search;
 pub mod shingle;
 pub mod store;
 pub mod verify;
