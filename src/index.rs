@@ -643,7 +643,7 @@ fn components(pairs: &[(DocId, DocId)]) -> Vec<Vec<(DocId, DocId)>> {
 pub struct Comparison {
     /// Whether the pair is flagged (as `found.kind`).
     pub flagged: bool,
-    /// The match, or for a pair not flagged its rewrite evidence (kind [`Kind::Rewrite`]).
+    /// The match, or for a pair not flagged its rewrite evidence (kind [`Kind::Rewrite`](crate::Kind::Rewrite)).
     pub found: Match,
 }
 

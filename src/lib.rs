@@ -79,3 +79,4 @@ pub use error::{Error, InputProblem, Result, StoreProblem};
 pub use index::{Comparison, Index};
 pub use minhash::{MinHasher, OnePermutation, Signature, Sketch};
 pub use report::{Direction, Kind, Match, Report, Skipped, Summary};
+pub use store::Store;

@@ -242,6 +242,32 @@ impl Table {
         }
     }
 
+    /// Takes `id` out of the bucket of `key` (if it is there); the others keep their order.
+    fn remove(&mut self, key: u64, id: DocId) {
+        let Some(&held) = self.map.get(&key) else {
+            return;
+        };
+        if held.0 & SHARED == 0 {
+            if held == id {
+                self.map.remove(&key);
+            }
+            return;
+        }
+        let list = &mut self.shared[(held.0 & !SHARED) as usize];
+        list.retain(|&x| x != id);
+        match list.len() {
+            0 => {
+                self.map.remove(&key);
+            }
+            1 => {
+                // Back inline, as a bucket of one is stored.
+                let only = list.pop().expect("one left");
+                self.map.insert(key, only);
+            }
+            _ => {}
+        }
+    }
+
     /// The documents in the bucket of `key`, in insertion order.
     fn get(&self, key: &u64) -> &[DocId] {
         match self.map.get(key) {
@@ -324,6 +350,13 @@ impl Lsh {
                     table.insert(keys[band], *id);
                 }
             });
+    }
+
+    /// Takes a document (or entry) out of the tables, given the band keys it was added with.
+    pub fn remove(&mut self, id: DocId, keys: &[u64]) {
+        for (table, &key) in self.tables.iter_mut().zip(keys) {
+            table.remove(key, id);
+        }
     }
 
     /// The documents that share at least one band key with `keys`, sorted, without repeats.
@@ -541,6 +574,27 @@ mod tests {
             let lumped = |x: &(u64, u32)| usize::from(x.0 >= 699);
             sort_partitioned(&items, parts, lumped, |&x| x, &mut out);
             assert_eq!(out, want, "{parts} parts, lumped");
+        }
+    }
+
+    /// Removing documents leaves the tables as if only the others had been added.
+    #[test]
+    fn removed_documents_are_gone_from_every_bucket() {
+        let keys = |i: u32| -> Vec<u64> { (0..4).map(|b| u64::from(i % (b + 2))).collect() };
+        let mut all = Lsh::new(4, 1);
+        let mut kept = Lsh::new(4, 1);
+        let docs: Vec<(DocId, Vec<u64>)> = (0..30).map(|i| (DocId(i), keys(i))).collect();
+        all.insert_batch(&docs);
+        for (id, k) in &docs {
+            if id.0 % 4 == 1 {
+                all.remove(*id, k);
+            } else {
+                kept.insert_batch(&[(*id, k.clone())]);
+            }
+        }
+        assert_eq!(all.candidate_pairs(), kept.candidate_pairs());
+        for (_, k) in &docs {
+            assert_eq!(all.query(k), kept.query(k));
         }
     }
 

@@ -115,6 +115,28 @@ impl Stats {
         }
     }
 
+    /// Takes one document's counts back out, as if it had never been added (its terms keep
+    /// their ids). The caller must have added exactly these passages before.
+    pub fn remove(&mut self, passages: &Passages) {
+        let mut counts = Counts::default();
+        count(passages, &mut counts, &mut Vec::new());
+        self.docs = self.docs.checked_sub(1).expect("a document was added");
+        for (t, n) in counts.0 {
+            let id = self.ids[&t] as usize;
+            self.df[id] -= n;
+        }
+        for (f, n) in counts.1 {
+            let left = self
+                .passage_df
+                .get_mut(&f)
+                .expect("the fingerprint was counted");
+            *left -= n;
+            if *left == 0 {
+                self.passage_df.remove(&f);
+            }
+        }
+    }
+
     /// The number of documents counted.
     pub fn documents(&self) -> u32 {
         self.docs
@@ -140,8 +162,13 @@ impl Stats {
     /// documents: a publisher's footer, a "subscribe" blurb, a byline, a stock disclaimer.
     /// Such text is shared without being copied, so it never counts as evidence.
     pub fn is_boilerplate(&self, passage: Passage, min_docs: u32) -> bool {
+        self.is_boilerplate_print(passage.fingerprint(), min_docs)
+    }
+
+    /// [`Stats::is_boilerplate`] of a passage with this [`Passage::fingerprint`].
+    pub fn is_boilerplate_print(&self, fingerprint: u64, min_docs: u32) -> bool {
         self.passage_df
-            .get(&passage.fingerprint())
+            .get(&fingerprint)
             .is_some_and(|&df| df >= min_docs)
     }
 }
@@ -756,5 +783,40 @@ mod tests {
             assert_eq!(batch.is_boilerplate(p, 10), single.is_boilerplate(p, 10));
         }
         assert!(batch.is_boilerplate(docs[0].get(1), 10));
+    }
+
+    /// Removing documents gives the statistics of the ones left.
+    #[test]
+    fn removing_documents_gives_the_counts_of_the_rest() {
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "Mayor{} opened bridge{} in town{}. A common line for all of them.",
+                    i % 7,
+                    i % 3,
+                    i
+                )
+            })
+            .collect();
+        let docs: Vec<Passages> = texts.iter().map(|t| passages(t)).collect();
+        let mut all = Stats::new();
+        docs.iter().for_each(|d| all.add(d));
+        let mut kept = Stats::new();
+        for (i, d) in docs.iter().enumerate() {
+            if i % 3 == 0 {
+                all.remove(d);
+            } else {
+                kept.add(d);
+            }
+        }
+        assert_eq!(all.documents(), kept.documents());
+        for p in docs.iter().flat_map(Passages::iter) {
+            for t in p.terms {
+                assert_eq!(all.idf(t.hash()), kept.idf(t.hash()));
+            }
+            for min in [1, 10, 27, 30] {
+                assert_eq!(all.is_boilerplate(p, min), kept.is_boilerplate(p, min));
+            }
+        }
     }
 }

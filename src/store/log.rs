@@ -236,23 +236,23 @@ impl Log {
     /// [`StoreProblem::Corrupt`] if no intact record starts there; [`Error::Io`] if the file
     /// cannot be read.
     pub fn read(&self, offset: u64) -> Result<Record> {
-        let mut head = [0u8; RECORD_HEAD];
-        let past_end = || corrupt(&self.path, offset, "no record here");
-        if offset + RECORD_HEAD as u64 > self.len {
-            return Err(past_end());
-        }
-        read_at(&self.file, &mut head, offset).map_err(|e| Error::io(&self.path, e))?;
-        let (len, sum) = split_head(&head);
-        if len > MAX_RECORD || offset + (RECORD_HEAD as u64) + u64::from(len) > self.len {
-            return Err(past_end());
-        }
-        let mut body = vec![0u8; len as usize];
-        read_at(&self.file, &mut body, offset + RECORD_HEAD as u64)
-            .map_err(|e| Error::io(&self.path, e))?;
-        if xxh3_64_with_seed(&body, RECORD_SEED) != sum {
-            return Err(corrupt(&self.path, offset, "checksum mismatch"));
-        }
-        decode(&body).ok_or_else(|| corrupt(&self.path, offset, "malformed"))
+        read_record_at(&self.path, &self.file, offset, self.len)
+    }
+
+    /// A handle that reads records (as [`Log::read`] does) while this log appends, from any
+    /// thread: reads take no lock.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] if the file cannot be opened again.
+    pub fn reader(&self) -> Result<Reader> {
+        Ok(Reader {
+            path: self.path.clone(),
+            file: self
+                .file
+                .try_clone()
+                .map_err(|e| Error::io(&self.path, e))?,
+        })
     }
 
     /// The file's path.
@@ -270,6 +270,50 @@ impl Log {
         // The header is at least magic, version, length and checksum.
         self.len <= (MAGIC.len() + 16) as u64
     }
+}
+
+/// Reads records of a [`Log`] by offset (see [`Log::reader`]).
+#[derive(Debug)]
+pub struct Reader {
+    path: PathBuf,
+    file: File,
+}
+
+impl Reader {
+    /// The record at `offset`, as [`Log::read`] gives it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Log::read`].
+    pub fn read(&self, offset: u64) -> Result<Record> {
+        read_record_at(&self.path, &self.file, offset, u64::MAX)
+    }
+}
+
+/// The record at `offset` of a file whose valid part is `limit` bytes long, checked against
+/// its checksum.
+fn read_record_at(path: &Path, file: &File, offset: u64, limit: u64) -> Result<Record> {
+    let mut head = [0u8; RECORD_HEAD];
+    let no_record = || corrupt(path, offset, "no record here");
+    let read = |buf: &mut [u8], at: u64| match read_at(file, buf, at) {
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof => Err(no_record()),
+        other => other.map_err(|e| Error::io(path, e)),
+    };
+    if offset.saturating_add(RECORD_HEAD as u64) > limit {
+        return Err(no_record());
+    }
+    read(&mut head, offset)?;
+    let (len, sum) = split_head(&head);
+    let end = offset + RECORD_HEAD as u64 + u64::from(len);
+    if len > MAX_RECORD || end > limit {
+        return Err(no_record());
+    }
+    let mut body = vec![0u8; len as usize];
+    read(&mut body, offset + RECORD_HEAD as u64)?;
+    if xxh3_64_with_seed(&body, RECORD_SEED) != sum {
+        return Err(corrupt(path, offset, "checksum mismatch"));
+    }
+    decode(&body).ok_or_else(|| corrupt(path, offset, "malformed"))
 }
 
 /// Takes the file's exclusive lock, or says who holds it.
@@ -511,13 +555,13 @@ fn put_opt<T>(out: &mut Vec<u8>, value: Option<T>, put: impl Fn(&mut Vec<u8>, T)
 
 /// A record from its body; `None` if the bytes do not form one.
 fn decode(body: &[u8]) -> Option<Record> {
-    let mut r = Reader(body);
+    let mut r = Fields(body);
     let record = match r.u8()? {
         INSERT => Record::Insert(Entry {
             id: r.str()?,
             inserted: r.time()?,
-            published: r.opt(Reader::time)?,
-            outlet: r.opt(Reader::str)?,
+            published: r.opt(Fields::time)?,
+            outlet: r.opt(Fields::str)?,
             text: r.str()?,
         }),
         REMOVE => Record::Remove { id: r.str()? },
@@ -527,9 +571,9 @@ fn decode(body: &[u8]) -> Option<Record> {
 }
 
 /// Reads fields off the front of a body.
-struct Reader<'a>(&'a [u8]);
+struct Fields<'a>(&'a [u8]);
 
-impl Reader<'_> {
+impl Fields<'_> {
     fn take(&mut self, n: usize) -> Option<&[u8]> {
         if self.0.len() < n {
             return None;
@@ -625,9 +669,18 @@ mod tests {
         let (log, seen) = replay(&path).unwrap();
         let want: Vec<(u64, Record)> = offsets.iter().copied().zip(records()).collect();
         assert_eq!(seen, want);
+        let reader = log.reader().unwrap();
         for (at, record) in &want {
             assert_eq!(&log.read(*at).unwrap(), record);
+            assert_eq!(&reader.read(*at).unwrap(), record);
         }
+        assert!(matches!(
+            reader.read(offsets[1] + 1),
+            Err(Error::Store {
+                problem: StoreProblem::Corrupt { .. },
+                ..
+            })
+        ));
         assert!(matches!(
             log.read(offsets[1] + 1),
             Err(Error::Store {

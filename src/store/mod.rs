@@ -28,6 +28,9 @@
 //! [`Foreign`](crate::StoreProblem::Foreign), one of a newer format
 //! [`NewerVersion`](crate::StoreProblem::NewerVersion); both are errors, never a reset.
 //!
-//! The log itself is [`log::Log`].
+//! The log itself is [`log::Log`]; [`Store`] is the index built on it.
 
+mod index;
 pub mod log;
+
+pub use index::Store;
