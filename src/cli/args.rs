@@ -34,6 +34,97 @@ pub enum Command {
     /// Run the detector on a labelled set and print recall, precision, F1 and a sweep of the
     /// rewrite coverage threshold.
     Eval(EvalArgs),
+    /// Check articles against an index file: report what each copies or rewrites of the
+    /// articles indexed (exit 1 if anything is flagged); with --insert, add each after it is
+    /// checked, as an ingest job does.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Build and inspect an index file.
+    #[command(subcommand)]
+    Index(IndexCommand),
+}
+
+/// `neardup index …`.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Add articles to an index file, creating it if it does not exist. Articles whose id is
+    /// already in the index are skipped with a warning.
+    Add(IndexAddArgs),
+    /// Print what an index file holds.
+    Stats(IndexStatsArgs),
+}
+
+/// `neardup check`.
+#[derive(Debug, Parser)]
+pub struct CheckArgs {
+    /// The index file.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub db: PathBuf,
+
+    /// Files and directories to check, as `scan` reads them.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A JSONL file to check ("-" for standard input), as `scan` reads it. May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Vec<PathBuf>,
+
+    /// Add each article to the index after checking it (the index file is created if
+    /// missing), so later articles are checked against it too.
+    #[arg(long)]
+    pub insert: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The detector's settings (the analysis settings must be those the index was built
+    /// with).
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+}
+
+/// `neardup index add`.
+#[derive(Debug, Parser)]
+pub struct IndexAddArgs {
+    /// The index file (created if missing).
+    #[arg(long, value_name = "PATH", required = true)]
+    pub db: PathBuf,
+
+    /// Files and directories to add, as `scan` reads them.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A JSONL file to add ("-" for standard input), as `scan` reads it. May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Vec<PathBuf>,
+
+    /// Print an {"type":"added","id":…} line on stdout for each article once it is safely on
+    /// disk.
+    #[arg(long)]
+    pub acks: bool,
+
+    /// Articles written to disk at a time (one flush each).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub batch: usize,
+
+    /// The detector's settings (the analysis settings must be those the index was built
+    /// with).
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+}
+
+/// `neardup index stats`.
+#[derive(Debug, Parser)]
+pub struct IndexStatsArgs {
+    /// The index file.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub db: PathBuf,
+
+    /// The detector's settings (the analysis settings must be those the index was built
+    /// with).
+    #[command(flatten)]
+    pub detector: DetectorArgs,
 }
 
 /// Output formats.

@@ -4,6 +4,7 @@
 mod args;
 mod compare;
 mod eval;
+mod index;
 mod progress;
 mod scan;
 mod steps;
@@ -27,6 +28,9 @@ pub fn run() -> ExitCode {
         args::Command::Scan(scan_args) => scan::run(scan_args),
         args::Command::Compare(compare_args) => compare::run(compare_args),
         args::Command::Eval(eval_args) => eval::run(eval_args),
+        args::Command::Check(check_args) => index::check(check_args),
+        args::Command::Index(args::IndexCommand::Add(add_args)) => index::add(add_args),
+        args::Command::Index(args::IndexCommand::Stats(stats_args)) => index::stats(stats_args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

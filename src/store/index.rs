@@ -267,6 +267,62 @@ impl Store {
         self.add(doc, false).map(drop)
     }
 
+    /// Adds documents without checking them, with one flush to disk for all: the bulk load
+    /// of an archive. All or none: when this returns `Ok`, every one is on disk.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] with [`InputProblem::DuplicateId`] if an id is already indexed or
+    /// comes twice (then nothing is added); [`Error::Io`] if the records cannot be written.
+    pub fn insert_batch(&self, docs: Vec<Document>) -> Result<()> {
+        let analysed: Vec<Analysed> = docs.par_iter().map(|d| self.analyse(d)).collect();
+        let mut log = self.writer.lock().expect("no panic while appending");
+        {
+            let state = self.read();
+            let mut seen = std::collections::HashSet::new();
+            for doc in &docs {
+                if state.ids.contains_key(&doc.id) || !seen.insert(doc.id.as_str()) {
+                    let problem = InputProblem::DuplicateId { id: doc.id.clone() };
+                    return Err(Error::input(&doc.id, problem));
+                }
+            }
+        }
+        let inserted = now();
+        let records: Vec<Record> = docs
+            .into_iter()
+            .map(|doc| {
+                Record::Insert(Entry {
+                    id: doc.id,
+                    text: doc.text,
+                    published: doc.published,
+                    outlet: doc.outlet,
+                    inserted,
+                })
+            })
+            .collect();
+        let offsets = log.append_batch(&records)?;
+        let mut state = self.state.write().expect("no panic while writing");
+        for ((record, offset), analysed) in records.into_iter().zip(offsets).zip(analysed) {
+            let Record::Insert(entry) = record else {
+                unreachable!("only inserts")
+            };
+            state.add(entry.id, offset, analysed);
+        }
+        Ok(())
+    }
+
+    /// The text of the indexed document with this id, read back from disk.
+    ///
+    /// # Errors
+    ///
+    /// If its record cannot be read back.
+    pub fn text(&self, id: &str) -> Result<Option<String>> {
+        let Some((_, slot)) = self.read().find(id) else {
+            return Ok(None);
+        };
+        Ok(Some(self.document_at(slot.offset)?.text))
+    }
+
     fn add(&self, doc: Document, check: bool) -> Result<Vec<Match>> {
         let analysed = self.analyse(&doc);
         let mut log = self.writer.lock().expect("no panic while appending");

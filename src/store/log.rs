@@ -111,26 +111,19 @@ pub struct Log {
 
 impl Log {
     /// Creates an index file holding only its header, with `settings` (the text a later
-    /// [`Log::open`] returns), flushed to disk with its directory entry.
+    /// [`Log::open`] returns), flushed to disk with its directory entry. The header is written
+    /// to a temporary file first and linked into place, so a crash leaves either no file at
+    /// `path` or a whole header.
     ///
     /// # Errors
     ///
     /// [`StoreProblem::Exists`] if the path exists; [`Error::Io`] if it cannot be written.
     pub fn create(path: &Path, settings: &str) -> Result<Log> {
         let io = |e| Error::io(path, e);
-        let file = match OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(path)
-        {
-            Ok(file) => file,
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                return Err(Error::store(path, StoreProblem::Exists));
-            }
-            Err(e) => return Err(io(e)),
-        };
-        lock(path, &file)?;
+        let exists = || Error::store(path, StoreProblem::Exists);
+        if path.exists() {
+            return Err(exists());
+        }
         let settings = settings.as_bytes();
         let settings_len = u32::try_from(settings.len())
             .ok()
@@ -144,9 +137,30 @@ impl Log {
         header.extend_from_slice(settings);
         let sum = xxh3_64_with_seed(&header[checked..], HEADER_SEED);
         header.extend_from_slice(&sum.to_le_bytes());
-        write_at(&file, &header, 0).map_err(io)?;
-        file.sync_all().map_err(io)?;
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".new");
+        let temporary = PathBuf::from(temporary);
+        let written = File::create(&temporary)
+            .and_then(|file| write_at(&file, &header, 0).and_then(|()| file.sync_all()));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(Error::io(&temporary, e));
+        }
+        // Linking fails if the path appeared meanwhile: no index is ever overwritten.
+        let linked = std::fs::hard_link(&temporary, path);
+        let _ = std::fs::remove_file(&temporary);
+        match linked {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => return Err(exists()),
+            Err(e) => return Err(io(e)),
+        }
         sync_parent(path)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        lock(path, &file)?;
         Ok(Log {
             path: path.to_path_buf(),
             len: header.len() as u64,
@@ -216,7 +230,23 @@ impl Log {
     ///
     /// [`Error::Io`] if the record cannot be written or flushed.
     pub fn append(&mut self, record: &Record) -> Result<u64> {
-        let bytes = encode(record);
+        Ok(self.append_batch(std::slice::from_ref(record))?[0])
+    }
+
+    /// Appends records and flushes them to disk once, for all of them; returns their
+    /// offsets. All or none: on an error the file is cut back to where it was (a crash
+    /// during the call may keep a prefix of them, never a part of one).
+    ///
+    /// # Errors
+    ///
+    /// As [`Log::append`].
+    pub fn append_batch(&mut self, records: &[Record]) -> Result<Vec<u64>> {
+        let mut bytes = Vec::new();
+        let mut offsets = Vec::with_capacity(records.len());
+        for record in records {
+            offsets.push(self.len + bytes.len() as u64);
+            bytes.extend_from_slice(&encode(record));
+        }
         let at = self.len;
         let written = write_at(&self.file, &bytes, at).and_then(|()| self.file.sync_data());
         if let Err(e) = written {
@@ -225,7 +255,7 @@ impl Log {
             return Err(Error::io(&self.path, e));
         }
         self.len += bytes.len() as u64;
-        Ok(at)
+        Ok(offsets)
     }
 
     /// The record at `offset` (as [`Log::append`] or [`Log::open`] gave it), read from disk

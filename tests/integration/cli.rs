@@ -489,3 +489,81 @@ fn scan_html_writes_a_page_per_pair_and_an_index() {
         );
     }
 }
+
+/// `index add`, then `check` and `check --insert` against the index file: flagged pairs
+/// exit 1 with the same records as `scan`; a file that is not an index, or an index built
+/// with other settings, exits 2 with a message that names it.
+#[test]
+fn index_add_then_check_an_article() {
+    let scratch = Scratch::new();
+    scratch.write("old/original.txt", ORIGINAL);
+    scratch.write("old/other.txt", OTHER);
+    scratch.write("new/edited.txt", edited());
+    let add = neardup(
+        scratch.path(),
+        &["index", "add", "--db", "news.ndx", "old", "-q"],
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let check = neardup(
+        scratch.path(),
+        &[
+            "check", "--db", "news.ndx", "new", "--format", "jsonl", "-q",
+        ],
+    );
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let found = records(&check.stdout);
+    assert_eq!(found[0]["kind"], "near-duplicate");
+    let ids = [&found[0]["a"], &found[0]["b"]];
+    assert!(ids.contains(&&Value::from("original.txt")), "{found:?}");
+    assert!(ids.contains(&&Value::from("edited.txt")), "{found:?}");
+    // The same pair as a scan of both folders finds, by the same record fields.
+    let scan = neardup(
+        scratch.path(),
+        &["scan", "old", "new", "--format", "jsonl", "-q"],
+    );
+    let scanned = records(&scan.stdout);
+    assert_eq!(scanned[0]["jaccard"], found[0]["jaccard"]);
+    assert_eq!(scanned[0]["passages"], found[0]["passages"]);
+    // Checking does not add; --insert does, once.
+    let again = neardup(
+        scratch.path(),
+        &["check", "--db", "news.ndx", "new", "-q", "--insert"],
+    );
+    assert_eq!(again.code, 1);
+    let stats = neardup(scratch.path(), &["index", "stats", "--db", "news.ndx"]);
+    assert!(stats.stdout.contains("3 documents"), "{}", stats.stdout);
+    let twice = neardup(
+        scratch.path(),
+        &["check", "--db", "news.ndx", "new", "-q", "--insert"],
+    );
+    assert_eq!(
+        twice.code, 0,
+        "an id already indexed is skipped: {}",
+        twice.stderr
+    );
+    assert!(twice.stderr.contains("already used"), "{}", twice.stderr);
+
+    scratch.write("notes.ndx", "not an index\n");
+    let foreign = neardup(scratch.path(), &["check", "--db", "notes.ndx", "new"]);
+    assert_eq!(foreign.code, 2);
+    assert!(
+        foreign.stderr.contains("notes.ndx: not a neardup index"),
+        "{}",
+        foreign.stderr
+    );
+    let other = neardup(
+        scratch.path(),
+        &["check", "--db", "news.ndx", "new", "--shingle-size", "4"],
+    );
+    assert_eq!(other.code, 2);
+    assert!(
+        other
+            .stderr
+            .contains("news.ndx: index built with shingle_size = 5"),
+        "{}",
+        other.stderr
+    );
+    let missing = neardup(scratch.path(), &["check", "--db", "none.ndx", "new"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("none.ndx"), "{}", missing.stderr);
+}

@@ -267,3 +267,109 @@ fn files_it_cannot_use_are_clear_errors() {
     let looser = Config::default().passage_threshold(0.3);
     assert_eq!(Store::open(&path, looser).unwrap().len(), 1);
 }
+
+/// A writer (`neardup index add --acks`) killed with SIGKILL at random moments, 200 times:
+/// the index always opens; it holds every document whose insert was acknowledged, and the
+/// documents of each run that it holds are the first ones of that run's input, each whole
+/// (no half-written one). A fresh file every 25 runs keeps the replays short. The window in
+/// which kills land adapts to the machine's speed; the test checks that at least 20 runs
+/// were cut in the middle, so it cannot pass by killing only idle writers.
+#[test]
+#[cfg(unix)]
+fn killed_writers_never_lose_or_corrupt_the_index() {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+
+    let scratch = Scratch::new();
+    let texts: Vec<String> = synthetic_corpus(11, 12)
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
+    let mut rng = crate::util::Rng::new(5);
+    let (mut partial, mut acked_total) = (0, 0);
+    // Kills land at a random moment within `window` microseconds of the start; the window
+    // follows the machine's speed, so that most kills fall while the writer is adding.
+    let mut window = 60_000;
+    for round in 0..200 {
+        let path = scratch.path().join(format!("crash-{}.ndx", round / 25));
+        let input: Vec<(String, &str)> = texts
+            .iter()
+            .cycle()
+            .take(3 * texts.len())
+            .enumerate()
+            .map(|(i, t)| (format!("r{round}-{i:02}"), t.as_str()))
+            .collect();
+        let mut jsonl = String::new();
+        for (id, text) in &input {
+            let line = serde_json::json!({ "id": id, "text": text });
+            jsonl.push_str(&format!("{line}\n"));
+        }
+        let batch = (1 + rng.below(3)).to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_neardup"))
+            .args(["index", "add", "--db"])
+            .arg(&path)
+            .args(["--jsonl", "-", "--acks", "-q", "--batch", &batch])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the neardup binary runs");
+        let mut stdin = child.stdin.take().unwrap();
+        // The writer may be killed before it reads everything: ignore a broken pipe.
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(jsonl.as_bytes());
+        });
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+                assert_eq!(record["type"], "added", "{line}");
+                acked.push(record["id"].as_str().unwrap().to_string());
+            }
+            acked
+        });
+        std::thread::sleep(std::time::Duration::from_micros(rng.below(window) as u64));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        feeder.join().unwrap();
+        let acked = reader.join().unwrap();
+        if !path.exists() {
+            assert!(acked.is_empty(), "acknowledged without a file: {acked:?}");
+            window += window / 4;
+            continue;
+        }
+        let store = Store::open(&path, Config::default())
+            .unwrap_or_else(|e| panic!("round {round}: the index does not open: {e}"));
+        let held: Vec<bool> = input.iter().map(|(id, _)| store.contains(id)).collect();
+        let prefix = held.iter().take_while(|&&h| h).count();
+        assert!(
+            held[prefix..].iter().all(|&h| !h),
+            "round {round}: not a prefix: {held:?}"
+        );
+        assert!(
+            acked.len() <= prefix,
+            "round {round}: acknowledged but lost"
+        );
+        for (id, text) in &input[..prefix] {
+            assert_eq!(store.text(id).unwrap().as_deref(), Some(*text), "{id}");
+        }
+        for (id, _) in &input[..acked.len()] {
+            assert!(acked.contains(id), "acknowledgements come in input order");
+        }
+        partial += usize::from(prefix > 0 && prefix < input.len());
+        if prefix == 0 {
+            window += window / 4;
+        } else if prefix == input.len() {
+            window -= window / 5;
+        }
+        acked_total += acked.len();
+    }
+    // The kills must have landed in the middle of runs, not only before or after them.
+    assert!(partial >= 20, "only {partial} runs were cut in the middle");
+    assert!(
+        acked_total >= 200,
+        "only {acked_total} acknowledged inserts"
+    );
+}
