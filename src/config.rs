@@ -82,6 +82,14 @@ pub struct Config {
     /// Whether to look for rewrites at all. Off, documents are not split into sentences and
     /// only exact and near-duplicates are found, several times faster. Default on.
     pub rewrites: bool,
+    /// For an index file ([`Store`](crate::Store)): documents older than this, by their
+    /// `published` time (else the time they were added), counting back from the newest
+    /// document, are neither matched nor kept (compaction drops them). Default `None`: all
+    /// are kept.
+    pub window: Option<std::time::Duration>,
+    /// For an index file: never match two documents of the same outlet (a paper's own
+    /// updates are not copying). Default off.
+    pub ignore_same_outlet: bool,
 }
 
 /// Version of the normalisation rules: anything that changes tokens or their hashes bumps it,
@@ -104,11 +112,25 @@ impl Default for Config {
             direction_margin: 0.1,
             verify_margin: 4.0,
             rewrites: true,
+            window: None,
+            ignore_same_outlet: false,
         }
     }
 }
 
 impl Config {
+    /// Sets [`Config::window`] (default `None`: keep everything).
+    pub fn window(mut self, window: Option<std::time::Duration>) -> Config {
+        self.window = window;
+        self
+    }
+
+    /// Sets [`Config::ignore_same_outlet`] (default off).
+    pub fn ignore_same_outlet(mut self, ignore: bool) -> Config {
+        self.ignore_same_outlet = ignore;
+        self
+    }
+
     /// Sets [`Config::shingle_size`] (words, 1..=32; default 5).
     pub fn shingle_size(mut self, words: usize) -> Config {
         self.shingle_size = words;
@@ -235,6 +257,9 @@ impl Config {
                 "false_negative_weight",
                 format!("must be in (0, 1), got {}", self.false_negative_weight),
             );
+        }
+        if self.window.is_some_and(|w| w.is_zero()) {
+            return bad("window", "must be longer than 0 seconds".into());
         }
         if self.max_file_bytes == 0 {
             return bad("max_file_bytes", "must be at least 1 byte".into());

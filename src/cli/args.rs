@@ -52,6 +52,74 @@ pub enum IndexCommand {
     Add(IndexAddArgs),
     /// Print what an index file holds.
     Stats(IndexStatsArgs),
+    /// Rewrite an index file without the articles removed or outside --window, giving their
+    /// disk space and memory back.
+    Compact(IndexCompactArgs),
+}
+
+/// The settings of an index file that are not analysis settings: they may change between
+/// runs.
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// Articles older than this, counting back from the newest (by "published", else the
+    /// time they were added), are not matched, and `index compact` drops them: 30d, 12h,
+    /// 90m, 45s or 2w [default: keep everything].
+    #[arg(long, value_name = "AGE", value_parser = parse_age)]
+    pub window: Option<std::time::Duration>,
+
+    /// Never flag two articles of the same outlet (a paper's own updates are not copying).
+    #[arg(long)]
+    pub ignore_same_outlet: bool,
+}
+
+impl StoreArgs {
+    /// `config` with these settings.
+    pub fn apply(&self, config: Config) -> Config {
+        config
+            .window(self.window)
+            .ignore_same_outlet(self.ignore_same_outlet)
+    }
+}
+
+/// An age such as `30d`: a whole number and a unit (w, d, h, m, s).
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    let unit_at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or("give a unit: 30d, 12h, 90m, 45s or 2w")?;
+    let (number, unit) = text.split_at(unit_at);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} does not start with a whole number"))?;
+    let seconds = match unit {
+        "w" => 7 * 86_400,
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(format!("unknown unit {unit:?}: use w, d, h, m or s")),
+    };
+    match n.checked_mul(seconds) {
+        Some(0) => Err("must be longer than 0".into()),
+        Some(total) => Ok(std::time::Duration::from_secs(total)),
+        None => Err("too long".into()),
+    }
+}
+
+/// `neardup index compact`.
+#[derive(Debug, Parser)]
+pub struct IndexCompactArgs {
+    /// The index file.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub db: PathBuf,
+
+    /// The index file's window and outlet rule.
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// The detector's settings (the analysis settings must be those the index was built
+    /// with).
+    #[command(flatten)]
+    pub detector: DetectorArgs,
 }
 
 /// `neardup check`.
@@ -77,6 +145,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// The index file's window and outlet rule.
+    #[command(flatten)]
+    pub store: StoreArgs,
 
     /// The detector's settings (the analysis settings must be those the index was built
     /// with).
@@ -107,6 +179,10 @@ pub struct IndexAddArgs {
     /// Articles written to disk at a time (one flush each).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub batch: usize,
+
+    /// The index file's window and outlet rule.
+    #[command(flatten)]
+    pub store: StoreArgs,
 
     /// The detector's settings (the analysis settings must be those the index was built
     /// with).
@@ -355,6 +431,23 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn ages_parse_with_their_units() {
+        let day = 86_400;
+        let cases = [
+            ("30d", 30 * day),
+            ("2w", 14 * day),
+            ("12h", 12 * 3600),
+            ("90m", 5400),
+        ];
+        for (text, seconds) in cases {
+            assert_eq!(parse_age(text), Ok(std::time::Duration::from_secs(seconds)));
+        }
+        for bad in ["30", "d", "0d", "3y", "-1d", "1.5d"] {
+            assert!(parse_age(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

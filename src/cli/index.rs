@@ -9,7 +9,7 @@ use std::time::Instant;
 use neardup::report::{Severity, json, text};
 use neardup::{Config, Document, Report, Store, Summary};
 
-use super::args::{CheckArgs, Format, IndexAddArgs, IndexStatsArgs};
+use super::args::{CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexStatsArgs};
 use super::progress::Progress;
 use super::steps;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FLAGGED};
@@ -28,7 +28,7 @@ fn open(db: &Path, config: Config, create: bool) -> Result<Store, String> {
 /// reports every flagged pair as `scan` does.
 pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let start = Instant::now();
-    let config = args.detector.config();
+    let config = args.store.apply(args.detector.config());
     config.validate().map_err(|e| e.to_string())?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to check: give at least one PATH or --jsonl FILE".into());
@@ -116,7 +116,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
 /// `neardup index add`: adds the articles not yet in the index, `--batch` at a time, each
 /// batch flushed to disk once.
 pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
-    let config = args.detector.config();
+    let config = args.store.apply(args.detector.config());
     config.validate().map_err(|e| e.to_string())?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to add: give at least one PATH or --jsonl FILE".into());
@@ -193,6 +193,26 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
         args.db.display(),
         store.len(),
         size
+    );
+    super::finish_write(written)?;
+    Ok(EXIT_CLEAN)
+}
+
+/// `neardup index compact`.
+pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
+    let config = args.store.apply(args.detector.config());
+    let store = open(&args.db, config, false)?;
+    let done = store.compact().map_err(|e| e.to_string())?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let written = writeln!(
+        out,
+        "{}: {} documents kept, {} dropped; {} -> {} bytes",
+        args.db.display(),
+        done.kept,
+        done.dropped,
+        done.bytes_before,
+        done.bytes_after
     );
     super::finish_write(written)?;
     Ok(EXIT_CLEAN)

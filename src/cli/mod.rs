@@ -31,6 +31,9 @@ pub fn run() -> ExitCode {
         args::Command::Check(check_args) => index::check(check_args),
         args::Command::Index(args::IndexCommand::Add(add_args)) => index::add(add_args),
         args::Command::Index(args::IndexCommand::Stats(stats_args)) => index::stats(stats_args),
+        args::Command::Index(args::IndexCommand::Compact(compact_args)) => {
+            index::compact(compact_args)
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -66,7 +66,6 @@ pub struct Store {
     path: PathBuf,
     /// Appends; held through a whole insert, so inserts happen one at a time.
     writer: Mutex<Log>,
-    reader: log::Reader,
     state: RwLock<State>,
 }
 
@@ -84,6 +83,14 @@ struct State {
     entries: Vec<(DocId, u32)>,
     /// The fingerprint of each passage entry's sentence (for boilerplate).
     prints: Vec<u64>,
+    /// Outlet names, each once.
+    outlets: HashMap<String, u32, ahash::RandomState>,
+    /// The newest document time: the window counts back from it.
+    clock: Option<Timestamp>,
+    /// Reads records back: replaced with the file when the index is compacted.
+    reader: log::Reader,
+    /// Documents in the file left out when it was opened, being outside the window.
+    expired: usize,
 }
 
 /// What the index keeps in memory of one document.
@@ -94,6 +101,10 @@ struct Slot {
     text_hash: u64,
     /// Its passage entries.
     entries: (u32, u32),
+    /// Its `published` time, else the time it was added.
+    time: Timestamp,
+    /// Its outlet, as an index into [`State::outlets`].
+    outlet: Option<u32>,
 }
 
 /// A document analysed for insertion: its profile and table keys.
@@ -114,12 +125,13 @@ impl Store {
         config.validate()?;
         let path = path.as_ref();
         let log = Log::create(path, &settings(&config).to_string())?;
-        Store::with_log(path, config, log)
+        let state = State::new(&config, log.reader()?);
+        Ok(Store::with(path, config, log, state))
     }
 
     /// Opens the index file at `path`, checking that it was made with the same analysis
     /// settings as `config` (shingle size, hashes, seed, threshold, normalisation), and
-    /// rebuilds its tables from the documents it holds.
+    /// rebuilds its tables from the documents it holds (those within [`Config::window`]).
     ///
     /// # Errors
     ///
@@ -128,8 +140,8 @@ impl Store {
     pub fn open(path: impl AsRef<Path>, config: Config) -> Result<Store> {
         config.validate()?;
         let path = path.as_ref();
-        // First the ids that are still in, and where their records are.
-        let mut live: Vec<(u64, String)> = Vec::new();
+        // First the documents that are still in, and where their records are.
+        let mut live: Vec<(u64, String, Timestamp)> = Vec::new();
         let mut at: HashMap<String, usize, ahash::RandomState> = HashMap::default();
         let (log, stored) = Log::open(path, |offset, record| {
             let inconsistent = |reason: &str| {
@@ -145,7 +157,8 @@ impl Store {
                         return inconsistent("a document added twice");
                     }
                     at.insert(entry.id.clone(), live.len());
-                    live.push((offset, entry.id));
+                    let time = entry.published.unwrap_or(entry.inserted);
+                    live.push((offset, entry.id, time));
                 }
                 Record::Remove { id } => match at.remove(&id) {
                     Some(i) => live[i].1.clear(),
@@ -155,51 +168,49 @@ impl Store {
             Ok(())
         })?;
         check_settings(path, &stored, &config)?;
-        let store = Store::with_log(path, config, log)?;
-        live.retain(|(_, id)| !id.is_empty());
         drop(at);
-        // Then the documents, analysed in parallel a chunk at a time, added in order.
-        for chunk in live.chunks(OPEN_CHUNK) {
-            let read: Vec<(u64, Document, Analysed)> = chunk
-                .par_iter()
-                .map(|&(offset, _)| {
-                    let doc = store.document_at(offset)?;
-                    let analysed = store.analyse(&doc);
-                    Ok((offset, doc, analysed))
-                })
-                .collect::<Result<_>>()?;
-            let mut state = store.state.write().expect("no panic while writing");
-            for (offset, doc, analysed) in read {
-                state.add(doc.id, offset, analysed);
-            }
-        }
+        live.retain(|(_, id, _)| !id.is_empty());
+        let times: Vec<(u64, Timestamp)> = live.into_iter().map(|(o, _, t)| (o, t)).collect();
+        let offsets = in_window(&times, config.window);
+        let mut state = State::new(&config, log.reader()?);
+        state.expired = times.len() - offsets.len();
+        let store = Store::with(path, config, log, state);
+        store.load(&offsets)?;
         Ok(store)
     }
 
-    fn with_log(path: &Path, config: Config, log: Log) -> Result<Store> {
-        let (bands, rows) = lsh::shape(
-            config.threshold,
-            config.num_hashes,
-            config.false_negative_weight,
-        );
-        let state = State {
-            lsh: Lsh::new(bands, rows),
-            passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
-            stats: Stats::new(),
-            slots: Vec::new(),
-            ids: HashMap::default(),
-            by_text: HashMap::default(),
-            entries: Vec::new(),
-            prints: Vec::new(),
-        };
-        Ok(Store {
+    fn with(path: &Path, config: Config, log: Log, state: State) -> Store {
+        let (bands, rows) = (state.lsh.bands(), state.lsh.rows());
+        Store {
             detector: Detector::new(config),
             shape: Lsh::new(bands, rows),
             path: path.to_path_buf(),
-            reader: log.reader()?,
             writer: Mutex::new(log),
             state: RwLock::new(state),
-        })
+        }
+    }
+
+    /// Reads back the documents whose records start at `offsets` and adds them to the
+    /// tables, analysed in parallel a chunk at a time, in order.
+    fn load(&self, offsets: &[u64]) -> Result<()> {
+        for chunk in offsets.chunks(OPEN_CHUNK) {
+            let read: Vec<(u64, Entry, Analysed)> = {
+                let state = self.read();
+                chunk
+                    .par_iter()
+                    .map(|&offset| {
+                        let entry = state.entry_at(&self.path, offset)?;
+                        let analysed = self.analyse(&entry.text);
+                        Ok((offset, entry, analysed))
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let mut state = self.state.write().expect("no panic while writing");
+            for (offset, entry, analysed) in read {
+                state.add(&entry, offset, analysed);
+            }
+        }
+        Ok(())
     }
 
     /// The index file.
@@ -212,7 +223,8 @@ impl Store {
         &self.detector.config
     }
 
-    /// The number of documents in the index.
+    /// The number of documents in the index. Those that left the window since it was
+    /// opened count until the next [`Store::compact`].
     pub fn len(&self) -> usize {
         self.read().ids.len()
     }
@@ -229,7 +241,9 @@ impl Store {
 
     /// The indexed documents that are exact duplicates, near-duplicates or rewrites of `doc`,
     /// as [`Index::query`](crate::Index::query) gives them. `doc` is not added; if a document
-    /// with its id is indexed, it is not compared with itself.
+    /// with its id is indexed, it is not compared with itself. Documents outside
+    /// [`Config::window`] (counting back from the newest of the index's and `doc`'s times),
+    /// and with [`Config::ignore_same_outlet`] those of `doc`'s outlet, are not matched.
     ///
     /// # Errors
     ///
@@ -237,12 +251,12 @@ impl Store {
     pub fn check(&self, doc: &Document) -> Result<Vec<Match>> {
         let probe = self.detector.profile(&doc.text);
         let state = self.read();
-        let own = state.ids.get(&doc.id).copied();
+        let skip = state.skip(&self.detector.config, doc, now());
         let view = View {
             store: self,
             state: &state,
         };
-        search::query(&self.detector, &view, doc, &probe, &|id| Some(id) == own)
+        search::query(&self.detector, &view, doc, &probe, &skip)
     }
 
     /// Checks `doc` against the index, then adds it, as one step: the matches are those of
@@ -275,7 +289,7 @@ impl Store {
     /// [`Error::Input`] with [`InputProblem::DuplicateId`] if an id is already indexed or
     /// comes twice (then nothing is added); [`Error::Io`] if the records cannot be written.
     pub fn insert_batch(&self, docs: Vec<Document>) -> Result<()> {
-        let analysed: Vec<Analysed> = docs.par_iter().map(|d| self.analyse(d)).collect();
+        let analysed: Vec<Analysed> = docs.par_iter().map(|d| self.analyse(&d.text)).collect();
         let mut log = self.writer.lock().expect("no panic while appending");
         {
             let state = self.read();
@@ -290,23 +304,15 @@ impl Store {
         let inserted = now();
         let records: Vec<Record> = docs
             .into_iter()
-            .map(|doc| {
-                Record::Insert(Entry {
-                    id: doc.id,
-                    text: doc.text,
-                    published: doc.published,
-                    outlet: doc.outlet,
-                    inserted,
-                })
-            })
+            .map(|doc| Record::Insert(entry(doc, inserted)))
             .collect();
         let offsets = log.append_batch(&records)?;
         let mut state = self.state.write().expect("no panic while writing");
-        for ((record, offset), analysed) in records.into_iter().zip(offsets).zip(analysed) {
+        for ((record, offset), analysed) in records.iter().zip(offsets).zip(analysed) {
             let Record::Insert(entry) = record else {
                 unreachable!("only inserts")
             };
-            state.add(entry.id, offset, analysed);
+            state.add(entry, offset, analysed);
         }
         Ok(())
     }
@@ -317,15 +323,17 @@ impl Store {
     ///
     /// If its record cannot be read back.
     pub fn text(&self, id: &str) -> Result<Option<String>> {
-        let Some((_, slot)) = self.read().find(id) else {
+        let state = self.read();
+        let Some((_, slot)) = state.find(id) else {
             return Ok(None);
         };
-        Ok(Some(self.document_at(slot.offset)?.text))
+        Ok(Some(state.entry_at(&self.path, slot.offset)?.text))
     }
 
     fn add(&self, doc: Document, check: bool) -> Result<Vec<Match>> {
-        let analysed = self.analyse(&doc);
+        let analysed = self.analyse(&doc.text);
         let mut log = self.writer.lock().expect("no panic while appending");
+        let inserted = now();
         let found = {
             let state = self.read();
             if state.ids.contains_key(&doc.id) {
@@ -333,27 +341,22 @@ impl Store {
                 return Err(Error::input(&doc.id, problem));
             }
             if check {
+                let skip = state.skip(&self.detector.config, &doc, inserted);
                 let view = View {
                     store: self,
                     state: &state,
                 };
-                search::query(&self.detector, &view, &doc, &analysed.profile, &|_| false)?
+                search::query(&self.detector, &view, &doc, &analysed.profile, &skip)?
             } else {
                 Vec::new()
             }
         };
-        let entry = Entry {
-            id: doc.id,
-            text: doc.text,
-            published: doc.published,
-            outlet: doc.outlet,
-            inserted: now(),
-        };
+        let entry = entry(doc, inserted);
         let offset = log.append(&Record::Insert(entry.clone()))?;
         self.state
             .write()
             .expect("no panic while writing")
-            .add(entry.id, offset, analysed);
+            .add(&entry, offset, analysed);
         Ok(found)
     }
 
@@ -365,42 +368,77 @@ impl Store {
     /// If its record cannot be read back, or the removal cannot be written.
     pub fn remove(&self, id: &str) -> Result<bool> {
         let mut log = self.writer.lock().expect("no panic while appending");
-        let Some((doc, slot)) = self.read().find(id) else {
-            return Ok(false);
+        let (doc, slot, text) = {
+            let state = self.read();
+            let Some((doc, slot)) = state.find(id) else {
+                return Ok(false);
+            };
+            (doc, slot, state.entry_at(&self.path, slot.offset)?.text)
         };
         // What it added to the tables, derived again from its text.
-        let analysed = self.analyse(&self.document_at(slot.offset)?);
+        let analysed = self.analyse(&text);
         log.append(&Record::Remove { id: id.into() })?;
         let mut state = self.state.write().expect("no panic while writing");
         state.take(id, doc, slot, &analysed);
         Ok(true)
     }
 
+    /// Rewrites the index file with only the documents still in (not removed, within
+    /// [`Config::window`]), and rebuilds the tables from it: the disk and memory that
+    /// removed and expired documents held are given back. The new file replaces the old one
+    /// by an atomic rename, so a crash leaves one or the other, whole. Checks and inserts
+    /// wait while it runs.
+    ///
+    /// # Errors
+    ///
+    /// If a record cannot be read back or the new file cannot be written; the index is then
+    /// left as it was.
+    pub fn compact(&self) -> Result<Compaction> {
+        let mut log = self.writer.lock().expect("no panic while appending");
+        let bytes_before = log.len();
+        let mut temporary = self.path.as_os_str().to_owned();
+        temporary.push(".compact");
+        let temporary = PathBuf::from(temporary);
+        let _ = std::fs::remove_file(&temporary); // left by an earlier crash
+        let mut state = self.state.write().expect("no panic while writing");
+        let live: Vec<(u64, Timestamp)> = state
+            .slots
+            .iter()
+            .flatten()
+            .map(|slot| (slot.offset, slot.time))
+            .collect();
+        let offsets = in_window(&live, self.detector.config.window);
+        let mut fresh = Log::create(&temporary, &settings(&self.detector.config).to_string())?;
+        let mut new_offsets = Vec::with_capacity(offsets.len());
+        for chunk in offsets.chunks(OPEN_CHUNK) {
+            let records: Vec<Record> = chunk
+                .iter()
+                .map(|&at| state.entry_at(&self.path, at).map(Record::Insert))
+                .collect::<Result<_>>()?;
+            new_offsets.extend(fresh.append_batch(&records)?);
+        }
+        std::fs::rename(&temporary, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        log::sync_parent(&self.path)?;
+        fresh.moved_to(&self.path);
+        let done = Compaction {
+            kept: offsets.len(),
+            dropped: state.expired + state.ids.len() - offsets.len(),
+            bytes_before,
+            bytes_after: fresh.len(),
+        };
+        *state = State::new(&self.detector.config, fresh.reader()?);
+        *log = fresh;
+        drop(state);
+        self.load(&new_offsets)?;
+        Ok(done)
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().expect("no panic while writing")
     }
 
-    /// The document whose insert record starts at `offset`.
-    fn document_at(&self, offset: u64) -> Result<Document> {
-        match self.reader.read(offset)? {
-            Record::Insert(e) => Ok(Document {
-                id: e.id,
-                text: e.text,
-                published: e.published,
-                outlet: e.outlet,
-            }),
-            Record::Remove { .. } => {
-                let problem = StoreProblem::Corrupt {
-                    offset,
-                    reason: "a removal where a document was expected".into(),
-                };
-                Err(Error::store(&self.path, problem))
-            }
-        }
-    }
-
-    fn analyse(&self, doc: &Document) -> Analysed {
-        let profile = self.detector.profile(&doc.text);
+    fn analyse(&self, text: &str) -> Analysed {
+        let profile = self.detector.profile(text);
         let keys = self.shape.keys(&profile.signature);
         let passage_keys = self.detector.passage_keys(&profile.passages);
         Analysed {
@@ -411,9 +449,131 @@ impl Store {
     }
 }
 
+/// What [`Store::compact`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compaction {
+    /// Documents kept.
+    pub kept: usize,
+    /// Documents dropped because they were outside the window.
+    pub dropped: usize,
+    /// The file's size before, in bytes.
+    pub bytes_before: u64,
+    /// The file's size after, in bytes.
+    pub bytes_after: u64,
+}
+
+/// The offsets of the documents within `window` of the newest one, in order.
+fn in_window(live: &[(u64, Timestamp)], window: Option<std::time::Duration>) -> Vec<u64> {
+    let newest = live.iter().map(|(_, t)| *t).max();
+    let cutoff = cutoff(newest, window);
+    live.iter()
+        .filter(|(_, t)| cutoff.is_none_or(|c| *t >= c))
+        .map(|(offset, _)| *offset)
+        .collect()
+}
+
+/// The oldest time still within `window` of `newest`.
+fn cutoff(newest: Option<Timestamp>, window: Option<std::time::Duration>) -> Option<Timestamp> {
+    let (newest, window) = (newest?, window?);
+    let seconds = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
+    let mut cut = Timestamp {
+        seconds: newest.seconds.saturating_sub(seconds),
+        nanos: newest.nanos,
+    };
+    let nanos = window.subsec_nanos();
+    if cut.nanos >= nanos {
+        cut.nanos -= nanos;
+    } else {
+        cut.seconds = cut.seconds.saturating_sub(1);
+        cut.nanos = cut.nanos + 1_000_000_000 - nanos;
+    }
+    Some(cut)
+}
+
+/// The log entry of a document added at `inserted`.
+fn entry(doc: Document, inserted: Timestamp) -> Entry {
+    Entry {
+        id: doc.id,
+        text: doc.text,
+        published: doc.published,
+        outlet: doc.outlet,
+        inserted,
+    }
+}
+
 impl State {
+    fn new(config: &Config, reader: log::Reader) -> State {
+        let (bands, rows) = lsh::shape(
+            config.threshold,
+            config.num_hashes,
+            config.false_negative_weight,
+        );
+        State {
+            lsh: Lsh::new(bands, rows),
+            passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
+            stats: Stats::new(),
+            slots: Vec::new(),
+            ids: HashMap::default(),
+            by_text: HashMap::default(),
+            entries: Vec::new(),
+            prints: Vec::new(),
+            outlets: HashMap::default(),
+            clock: None,
+            reader,
+            expired: 0,
+        }
+    }
+
+    /// The entry whose insert record starts at `offset`.
+    fn entry_at(&self, path: &Path, offset: u64) -> Result<Entry> {
+        match self.reader.read(offset)? {
+            Record::Insert(e) => Ok(e),
+            Record::Remove { .. } => {
+                let problem = StoreProblem::Corrupt {
+                    offset,
+                    reason: "a removal where a document was expected".into(),
+                };
+                Err(Error::store(path, problem))
+            }
+        }
+    }
+
+    /// Which documents a query for `doc` (made at `now`) leaves out: `doc` itself if it is
+    /// indexed, those outside the window, and those of its outlet if so configured.
+    fn skip<'s>(
+        &'s self,
+        config: &Config,
+        doc: &Document,
+        now: Timestamp,
+    ) -> impl Fn(DocId) -> bool + Sync + 's {
+        let own = self.ids.get(&doc.id).copied();
+        let newest = self
+            .clock
+            .into_iter()
+            .chain([doc.published.unwrap_or(now)])
+            .max();
+        let cutoff = cutoff(newest, config.window);
+        let outlet = match (&doc.outlet, config.ignore_same_outlet) {
+            (Some(name), true) => self.outlets.get(name).copied(),
+            _ => None,
+        };
+        move |id: DocId| {
+            let slot = self.slots[id.as_usize()].as_ref().expect("indexed");
+            Some(id) == own
+                || cutoff.is_some_and(|c| slot.time < c)
+                || (outlet.is_some() && slot.outlet == outlet)
+        }
+    }
+
     /// Adds an analysed document whose record is at `offset`.
-    fn add(&mut self, id: String, offset: u64, analysed: Analysed) {
+    fn add(&mut self, entry: &Entry, offset: u64, analysed: Analysed) {
+        let time = entry.published.unwrap_or(entry.inserted);
+        self.clock = self.clock.max(Some(time));
+        let outlet = entry.outlet.as_ref().map(|name| {
+            let next = self.outlets.len() as u32;
+            *self.outlets.entry(name.clone()).or_insert(next)
+        });
+        let id = entry.id.clone();
         let doc = DocId(u32::try_from(self.slots.len()).expect("fewer than 2^32 documents"));
         let first = self.entries.len() as u32;
         let profile = &analysed.profile;
@@ -435,6 +595,8 @@ impl State {
             offset,
             text_hash: profile.text_hash,
             entries: (first, self.entries.len() as u32),
+            time,
+            outlet,
         }));
         self.ids.insert(id, doc);
     }
@@ -505,7 +667,13 @@ impl Searched for View<'_> {
 
     fn with_side<R>(&self, id: DocId, f: impl FnOnce(Side) -> R) -> Result<R> {
         let slot = self.state.slots[id.as_usize()].expect("candidates are indexed");
-        let doc = self.store.document_at(slot.offset)?;
+        let e = self.state.entry_at(&self.store.path, slot.offset)?;
+        let doc = Document {
+            id: e.id,
+            text: e.text,
+            published: e.published,
+            outlet: e.outlet,
+        };
         let profile = self.store.detector.profile(&doc.text);
         Ok(f((&doc, &profile)))
     }

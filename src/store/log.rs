@@ -285,6 +285,12 @@ impl Log {
         })
     }
 
+    /// Records that the file was renamed to `path` (as compaction does), for the paths
+    /// errors name.
+    pub fn moved_to(&mut self, path: &Path) {
+        self.path = path.to_path_buf();
+    }
+
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
@@ -356,7 +362,7 @@ fn lock(path: &Path, file: &File) -> Result<()> {
 }
 
 /// Flushes the directory that holds `path`, so a new entry in it survives a crash.
-fn sync_parent(path: &Path) -> Result<()> {
+pub(crate) fn sync_parent(path: &Path) -> Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

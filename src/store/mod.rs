@@ -33,4 +33,4 @@
 mod index;
 pub mod log;
 
-pub use index::Store;
+pub use index::{Compaction, Store};

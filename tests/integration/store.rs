@@ -373,3 +373,73 @@ fn killed_writers_never_lose_or_corrupt_the_index() {
         "only {acked_total} acknowledged inserts"
     );
 }
+
+/// With a window, documents older than it (counting back from the newest) are not matched;
+/// compaction drops them from the file and from memory, and a restart keeps them out. With
+/// `ignore_same_outlet`, an outlet's own copies are not flagged.
+#[test]
+fn the_window_and_the_outlet_rule() {
+    use neardup::Timestamp;
+    let day = |d: i64| Timestamp {
+        seconds: 1_700_000_000 + d * 86_400,
+        nanos: 0,
+    };
+    let docs = synthetic_corpus(21, 8);
+    let base = docs.iter().find(|d| d.id.starts_with("copy-")).unwrap();
+    let text = base.text.clone();
+    let scratch = Scratch::new();
+    let path = scratch.path().join("window.ndx");
+    let config = Config::default()
+        .window(Some(std::time::Duration::from_secs(30 * 86_400)))
+        .ignore_same_outlet(true);
+    let old = Document::new("old", text.clone())
+        .published(day(0))
+        .outlet("A");
+    let recent = Document::new("recent", text.clone())
+        .published(day(20))
+        .outlet("A");
+    let filler: Vec<Document> = docs
+        .iter()
+        .filter(|d| d.text != text)
+        .map(|d| d.clone().published(day(45)))
+        .collect();
+    let store = Store::create(&path, config.clone()).unwrap();
+    store.insert(old).unwrap();
+    store.insert(recent).unwrap();
+    // On day 40 the old copy is out of the window, the recent one is in.
+    let probe = Document::new("probe", text.clone())
+        .published(day(40))
+        .outlet("B");
+    assert_eq!(
+        ids(&store.check(&probe).unwrap()),
+        ["recent".to_string()].into()
+    );
+    // The same outlet's copy is not flagged.
+    let own = Document::new("own", text.clone())
+        .published(day(40))
+        .outlet("A");
+    assert!(store.check(&own).unwrap().is_empty());
+    // Articles of day 45 move the window: "recent" (day 20) is still in, "old" is dropped.
+    for d in &filler {
+        store.insert(d.clone()).unwrap();
+    }
+    let before = std::fs::metadata(&path).unwrap().len();
+    let done = store.compact().unwrap();
+    assert_eq!(done.dropped, 1);
+    assert_eq!(done.kept, filler.len() + 1);
+    assert!(done.bytes_after < before, "{done:?}");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), done.bytes_after);
+    assert!(!store.contains("old") && store.contains("recent"));
+    assert_eq!(
+        ids(&store.check(&probe).unwrap()),
+        ["recent".to_string()].into()
+    );
+    drop(store);
+    let store = Store::open(&path, config).unwrap();
+    assert_eq!(store.len(), filler.len() + 1);
+    assert!(!store.contains("old"));
+    // Without a window nothing expires.
+    drop(store);
+    let all = Store::open(&path, Config::default()).unwrap();
+    assert_eq!(all.len(), filler.len() + 1);
+}
