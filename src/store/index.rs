@@ -205,10 +205,17 @@ impl Store {
                     })
                     .collect::<Result<_>>()?
             };
+            let (entries, docs): (Vec<(u64, Entry)>, Vec<Analysed>) = read
+                .into_iter()
+                .map(|(offset, entry, analysed)| ((offset, entry), analysed))
+                .unzip();
+            let docs = entries
+                .iter()
+                .zip(docs)
+                .map(|((offset, entry), analysed)| (entry, *offset, analysed))
+                .collect();
             let mut state = self.state.write().expect("no panic while writing");
-            for (offset, entry, analysed) in read {
-                state.add(&entry, offset, analysed);
-            }
+            state.add_all(docs);
         }
         Ok(())
     }
@@ -307,13 +314,21 @@ impl Store {
             .map(|doc| Record::Insert(entry(doc, inserted)))
             .collect();
         let offsets = log.append_batch(&records)?;
-        let mut state = self.state.write().expect("no panic while writing");
-        for ((record, offset), analysed) in records.iter().zip(offsets).zip(analysed) {
-            let Record::Insert(entry) = record else {
-                unreachable!("only inserts")
-            };
-            state.add(entry, offset, analysed);
-        }
+        let docs = records
+            .iter()
+            .zip(offsets)
+            .zip(analysed)
+            .map(|((record, offset), analysed)| {
+                let Record::Insert(entry) = record else {
+                    unreachable!("only inserts")
+                };
+                (entry, offset, analysed)
+            })
+            .collect();
+        self.state
+            .write()
+            .expect("no panic while writing")
+            .add_all(docs);
         Ok(())
     }
 
@@ -567,38 +582,47 @@ impl State {
 
     /// Adds an analysed document whose record is at `offset`.
     fn add(&mut self, entry: &Entry, offset: u64, analysed: Analysed) {
-        let time = entry.published.unwrap_or(entry.inserted);
-        self.clock = self.clock.max(Some(time));
-        let outlet = entry.outlet.as_ref().map(|name| {
-            let next = self.outlets.len() as u32;
-            *self.outlets.entry(name.clone()).or_insert(next)
-        });
-        let id = entry.id.clone();
-        let doc = DocId(u32::try_from(self.slots.len()).expect("fewer than 2^32 documents"));
-        let first = self.entries.len() as u32;
-        let profile = &analysed.profile;
-        self.stats.add(&profile.passages);
-        if !profile.is_empty() {
-            self.by_text.entry(profile.text_hash).or_default().push(doc);
-            self.lsh.insert_batch(&[(doc, analysed.keys)]);
-            let mut rows = Vec::with_capacity(analysed.passage_keys.len());
-            for (sentence, keys) in analysed.passage_keys {
-                let entry = DocId(self.entries.len() as u32);
-                self.entries.push((doc, sentence as u32));
-                self.prints
-                    .push(profile.passages.get(sentence).fingerprint());
-                rows.push((entry, keys));
+        self.add_all(vec![(entry, offset, analysed)]);
+    }
+
+    /// Adds analysed documents in order, with one pass over the band tables for all.
+    fn add_all(&mut self, docs: Vec<(&Entry, u64, Analysed)>) {
+        let mut rows = Vec::with_capacity(docs.len());
+        let mut passage_rows = Vec::new();
+        for (entry, offset, analysed) in docs {
+            let time = entry.published.unwrap_or(entry.inserted);
+            self.clock = self.clock.max(Some(time));
+            let outlet = entry.outlet.as_ref().map(|name| {
+                let next = self.outlets.len() as u32;
+                *self.outlets.entry(name.clone()).or_insert(next)
+            });
+            let doc = DocId(u32::try_from(self.slots.len()).expect("fewer than 2^32 documents"));
+            let first = self.entries.len() as u32;
+            let profile = &analysed.profile;
+            // One document at a time: term ids follow arrival order, as they do for inserts.
+            self.stats.add(&profile.passages);
+            if !profile.is_empty() {
+                self.by_text.entry(profile.text_hash).or_default().push(doc);
+                rows.push((doc, analysed.keys));
+                for (sentence, keys) in analysed.passage_keys {
+                    let at = DocId(self.entries.len() as u32);
+                    self.entries.push((doc, sentence as u32));
+                    self.prints
+                        .push(profile.passages.get(sentence).fingerprint());
+                    passage_rows.push((at, keys));
+                }
             }
-            self.passage_lsh.insert_batch(&rows);
+            self.slots.push(Some(Slot {
+                offset,
+                text_hash: profile.text_hash,
+                entries: (first, self.entries.len() as u32),
+                time,
+                outlet,
+            }));
+            self.ids.insert(entry.id.clone(), doc);
         }
-        self.slots.push(Some(Slot {
-            offset,
-            text_hash: profile.text_hash,
-            entries: (first, self.entries.len() as u32),
-            time,
-            outlet,
-        }));
-        self.ids.insert(id, doc);
+        self.lsh.insert_batch(&rows);
+        self.passage_lsh.insert_batch(&passage_rows);
     }
 
     /// The document with this id and its slot.
