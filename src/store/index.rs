@@ -406,8 +406,9 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// If a record cannot be read back or the new file cannot be written; the index is then
-    /// left as it was.
+    /// If a record cannot be read back or the new file cannot be written: the file is then
+    /// left as it was (reopen the index to go on). An error after the new file has replaced
+    /// the old one (reading it back) leaves the file compacted and the tables empty.
     pub fn compact(&self) -> Result<Compaction> {
         let mut log = self.writer.lock().expect("no panic while appending");
         let bytes_before = log.len();
