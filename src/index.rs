@@ -231,9 +231,9 @@ impl Index {
     }
 
     /// The indexed documents that are exact duplicates, near-duplicates or rewrites of `doc`,
-    /// best first: duplicates by Jaccard, then rewrites by coverage (ties by [`DocId`]). `doc`
-    /// itself need not be, and is not added, in the index. In each [`Match`], `a` is the
-    /// indexed document and `b` the probe, unless the direction says otherwise.
+    /// best first: duplicates by Jaccard, then rewrites by coverage (ties by the documents'
+    /// ids). `doc` itself need not be, and is not added, in the index. In each [`Match`], `a`
+    /// is the indexed document and `b` the probe, unless the direction says otherwise.
     ///
     /// # Errors
     ///

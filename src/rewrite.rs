@@ -196,9 +196,15 @@ fn count_distinct(
     }
 }
 
-/// The IDF formula (module docs) for `docs` documents and document frequency `df`.
+/// The IDF formula (module docs) for `docs` documents and document frequency `df`, rounded
+/// to a multiple of 2^-32. Weights are below 2^5 (for fewer than 2^31 documents), so a
+/// weight has at most 37 significant bits and any sum of weights below 2^21 is exact in an
+/// `f64`: sums do not depend on the order of their terms, so a similarity is the same
+/// whatever ids the terms got (they follow the order documents arrived in).
 fn idf(docs: u32, df: u32) -> f64 {
-    ((f64::from(docs) + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0
+    const SCALE: f64 = (1u64 << 32) as f64;
+    let exact = ((f64::from(docs) + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0;
+    (exact * SCALE).round() / SCALE
 }
 
 /// Term weights under some [`Stats`]: what [`weigh`], [`similarity`] and [`align`] read. Made

@@ -40,7 +40,7 @@ pub(crate) trait Searched: Sync {
 
 /// The documents of `searched` that are exact duplicates, near-duplicates or rewrites of
 /// `doc` (whose profile is `probe`), best first: duplicates by Jaccard, then rewrites by
-/// coverage (ties by [`DocId`]). Documents for which `skip` holds are left out. In each
+/// coverage (ties by the documents' ids). Documents for which `skip` holds are left out. In each
 /// [`Match`], `a` is the searched document and `b` the probe, unless the direction says
 /// otherwise.
 ///
@@ -131,7 +131,13 @@ pub(crate) fn query(
         })
         .collect::<Result<_>>()?;
     found.extend(rewrites.into_iter().flatten());
-    found.sort_by(|(x, m), (y, n)| rank(n).total_cmp(&rank(m)).then(x.cmp(y)));
+    // Ties by the documents' ids, not their DocIds: the order does not depend on the order
+    // in which documents were added.
+    found.sort_by(|(_, m), (_, n)| {
+        rank(n)
+            .total_cmp(&rank(m))
+            .then_with(|| (&m.a, &m.b).cmp(&(&n.a, &n.b)))
+    });
     Ok(found.into_iter().map(|(_, m)| m).collect())
 }
 
