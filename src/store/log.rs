@@ -352,12 +352,25 @@ fn read_record_at(path: &Path, file: &File, offset: u64, limit: u64) -> Result<R
     decode(&body).ok_or_else(|| corrupt(path, offset, "malformed"))
 }
 
-/// Takes the file's exclusive lock, or says who holds it.
+/// How long [`lock`] waits for another holder to let go: a process that is exiting, or a
+/// process forked (to run a program) just as the lock's holder closed it, which keeps the
+/// lock until it runs the program.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Takes the file's exclusive lock, waiting up to [`LOCK_WAIT`], or says it is in use.
 fn lock(path: &Path, file: &File) -> Result<()> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::store(path, StoreProblem::Locked)),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::store(path, StoreProblem::Locked));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+        }
     }
 }
 
