@@ -2,17 +2,17 @@
 //! ingest job, through the library's `Store`.
 
 use std::collections::HashMap;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use neardup::report::{Severity, json, text};
-use neardup::{Config, Document, Report, Store, Summary};
+use neardup::report::Severity;
+use neardup::{Config, Document, Store};
 
 use super::args::{CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexStatsArgs};
 use super::progress::Progress;
 use super::steps;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FLAGGED};
+use super::{EXIT_CLEAN, EXIT_ERROR};
 
 /// Opens the index at `db`, or creates it when `create` is set and it does not exist.
 fn open(db: &Path, config: Config, create: bool) -> Result<Store, String> {
@@ -79,38 +79,11 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
             }
         }
     }
-    let fatal = skipped.iter().any(|s| s.severity == Severity::Error);
-    let report = Report {
-        summary: Summary {
-            documents,
-            bytes,
-            skipped: skipped.len(),
-            elapsed: start.elapsed(),
-        },
-        matches,
-        skipped,
-    };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let text_of = |id: &str| texts.get(id).map(String::as_str);
-    let written = match args.format {
-        Format::Text => text::write(&mut out, &report, &text_of),
-        Format::Jsonl => json::write_jsonl(&mut out, &report),
-        Format::Json => json::write_json(&mut out, &report),
-    }
-    .and_then(|()| out.flush());
-    super::finish_write(written)?;
-    if documents == 0 {
-        super::error(&"no document could be read");
-        return Ok(EXIT_ERROR);
-    }
-    Ok(if fatal {
-        EXIT_ERROR
-    } else if report.matches.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FLAGGED
-    })
+    let report = steps::report(start, (documents, bytes), matches, skipped);
+    steps::write(args.format, &report, &|id| {
+        texts.get(id).map(String::as_str)
+    })?;
+    Ok(steps::exit_code(&report))
 }
 
 /// `neardup index add`: adds the articles not yet in the index, `--batch` at a time, each

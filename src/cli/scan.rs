@@ -1,14 +1,11 @@
 //! `neardup scan`: read every input, index it, report every flagged pair.
 
-use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use neardup::report::{Severity, json, text};
-use neardup::{Index, Report, Summary};
+use neardup::{Index, Report};
 
-use super::args::{Format, ScanArgs};
+use super::args::ScanArgs;
 use super::steps;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FLAGGED};
 
 /// Runs the scan and returns the exit code; `Err` is a fatal error message.
 pub fn run(args: &ScanArgs) -> Result<u8, String> {
@@ -24,37 +21,17 @@ pub fn run(args: &ScanArgs) -> Result<u8, String> {
     let bytes = batch.documents.iter().map(|d| d.text.len() as u64).sum();
     let (index, matches) = steps::detect(config, batch.documents, args.detector.quiet)?;
 
-    let fatal = skipped.iter().any(|s| s.severity == Severity::Error);
-    let report = Report {
-        summary: Summary {
-            documents,
-            bytes,
-            skipped: skipped.len(),
-            elapsed: start.elapsed(),
-        },
-        matches,
-        skipped,
-    };
+    let report = steps::report(start, (documents, bytes), matches, skipped);
     if let Some(dir) = &args.html {
         write_html(dir, &report, &index)?;
     }
-    write(args.format, &report, &index)?;
+    steps::write(args.format, &report, &|id| index.text(id))?;
+    let code = steps::exit_code(&report);
     // The process ends here: freeing every document and table one by one would only delay
     // the exit (about 0.1 s per 100,000 articles); the OS reclaims the memory at once.
     std::mem::forget(index);
-    let flagged = !report.matches.is_empty();
     std::mem::forget(report);
-    if documents == 0 {
-        super::error(&"no document could be read");
-        return Ok(EXIT_ERROR);
-    }
-    Ok(if fatal {
-        EXIT_ERROR
-    } else if flagged {
-        EXIT_FLAGGED
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(code)
 }
 
 /// Writes one HTML page per flagged pair and an index page into `dir` (made if missing).
@@ -73,18 +50,4 @@ fn write_html(dir: &std::path::Path, report: &Report, index: &Index) -> Result<(
     }
     let path = dir.join("index.html");
     std::fs::write(&path, html::index_page(&report.matches, &pages)).map_err(|e| io_error(&path, e))
-}
-
-/// Writes the report on stdout. A closed pipe (`neardup scan … | head`) is not an error.
-fn write(format: Format, report: &Report, index: &Index) -> Result<(), String> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let text_of = |id: &str| index.text(id);
-    let written = match format {
-        Format::Text => text::write(&mut out, report, &text_of),
-        Format::Jsonl => json::write_jsonl(&mut out, report),
-        Format::Json => json::write_json(&mut out, report),
-    }
-    .and_then(|()| out.flush());
-    super::finish_write(written)
 }

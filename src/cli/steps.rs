@@ -3,12 +3,16 @@
 
 use std::path::PathBuf;
 
-use neardup::input::{self, Batch, Options};
-use neardup::report::Severity;
-use neardup::{Config, Document, Index, Match, Skipped};
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
 
-use super::args::DetectorArgs;
+use neardup::input::{self, Batch, Options};
+use neardup::report::{Severity, json, text};
+use neardup::{Config, Document, Index, Match, Report, Skipped, Summary};
+
+use super::args::{DetectorArgs, Format};
 use super::progress::Progress;
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FLAGGED};
 
 /// Starts the worker threads the flags ask for.
 pub fn threads(detector: &DetectorArgs) -> Result<(), String> {
@@ -73,4 +77,58 @@ pub fn detect(
     let matches = index.duplicates();
     bar.finish_and_clear();
     Ok((index, matches))
+}
+
+/// The report of a run that started at `start`, read `documents` documents of `bytes` bytes,
+/// skipped `skipped` inputs and flagged `matches`.
+pub fn report(
+    start: Instant,
+    (documents, bytes): (usize, u64),
+    matches: Vec<Match>,
+    skipped: Vec<Skipped>,
+) -> Report {
+    Report {
+        summary: Summary {
+            documents,
+            bytes,
+            skipped: skipped.len(),
+            elapsed: start.elapsed(),
+        },
+        matches,
+        skipped,
+    }
+}
+
+/// Writes the report on stdout in `format`; `text_of` gives the texts the text format
+/// quotes. A closed pipe (`neardup … | head`) is not an error.
+pub fn write<'t>(
+    format: Format,
+    report: &Report,
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+) -> Result<(), String> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = match format {
+        Format::Text => text::write(&mut out, report, text_of),
+        Format::Jsonl => json::write_jsonl(&mut out, report),
+        Format::Json => json::write_json(&mut out, report),
+    }
+    .and_then(|()| out.flush());
+    super::finish_write(written)
+}
+
+/// The exit code of a detecting run: an error if nothing could be read or an input given by
+/// name could not, else whether anything was flagged.
+pub fn exit_code(report: &Report) -> u8 {
+    if report.summary.documents == 0 {
+        super::error(&"no document could be read");
+        return EXIT_ERROR;
+    }
+    if report.skipped.iter().any(|s| s.severity == Severity::Error) {
+        EXIT_ERROR
+    } else if report.matches.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FLAGGED
+    }
 }

@@ -155,12 +155,7 @@ impl Log {
             Err(e) => return Err(io(e)),
         }
         sync_parent(path)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(io)?;
-        lock(path, &file)?;
+        let file = open_locked(path)?;
         Ok(Log {
             path: path.to_path_buf(),
             len: header.len() as u64,
@@ -184,12 +179,7 @@ impl Log {
         mut each: impl FnMut(u64, Record) -> Result<()>,
     ) -> Result<(Log, String)> {
         let io = |e| Error::io(path, e);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(io)?;
-        lock(path, &file)?;
+        let file = open_locked(path)?;
         let size = file.metadata().map_err(io)?.len();
         let mut reader = BufReader::with_capacity(1 << 20, &file);
         let (settings, mut at) = read_header(path, &mut reader, size)?;
@@ -350,6 +340,17 @@ fn read_record_at(path: &Path, file: &File, offset: u64, limit: u64) -> Result<R
         return Err(corrupt(path, offset, "checksum mismatch"));
     }
     decode(&body).ok_or_else(|| corrupt(path, offset, "malformed"))
+}
+
+/// Opens an index file for reading and appending, and takes its lock.
+fn open_locked(path: &Path) -> Result<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    lock(path, &file)?;
+    Ok(file)
 }
 
 /// How long [`lock`] waits for another holder to let go: a process that is exiting, or a

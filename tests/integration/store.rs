@@ -12,6 +12,15 @@ fn shown(found: &[Match]) -> Vec<String> {
     found.iter().map(|m| format!("{m:?}")).collect()
 }
 
+/// `Index::query` of a document the index holds, without its match with itself.
+fn others(index: &Index, doc: &Document) -> Vec<Match> {
+    let found = index.query(doc).unwrap();
+    found
+        .into_iter()
+        .filter(|m| !(m.a == doc.id && m.b == doc.id))
+        .collect()
+}
+
 /// A corpus with duplicates and rewrites: the seeds and synthetic near-duplicates.
 fn mixed() -> Vec<Document> {
     let mut docs = seeds();
@@ -44,12 +53,7 @@ fn check_and_insert_agrees_with_the_index_before_and_after_a_restart() {
     let store = Store::open(&path, Config::default()).unwrap();
     assert_eq!(store.len(), docs.len());
     for doc in &docs {
-        let want: Vec<Match> = index
-            .query(doc)
-            .unwrap()
-            .into_iter()
-            .filter(|m| !(m.a == doc.id && m.b == doc.id))
-            .collect();
+        let want = others(&index, doc);
         let got = store.check(doc).unwrap();
         assert_eq!(shown(&got), shown(&want), "checking {}", doc.id);
     }
@@ -170,12 +174,7 @@ fn concurrent_writers_and_readers_leave_the_sequential_result() {
     index.insert_batch(docs.clone()).unwrap();
     let check_all = |store: &Store| {
         for doc in &docs {
-            let want: Vec<Match> = index
-                .query(doc)
-                .unwrap()
-                .into_iter()
-                .filter(|m| !(m.a == doc.id && m.b == doc.id))
-                .collect();
+            let want = others(&index, doc);
             assert_eq!(
                 shown(&store.check(doc).unwrap()),
                 shown(&want),
