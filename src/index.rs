@@ -653,13 +653,7 @@ impl Searched for Index {
     }
 
     fn candidates(&self, probe: &Profile) -> Vec<DocId> {
-        let mut candidates = self.lsh.query(&self.lsh.keys(&probe.signature));
-        if let Some(same) = self.by_text.get(&probe.text_hash) {
-            candidates.extend(same);
-            candidates.sort_unstable();
-            candidates.dedup();
-        }
-        candidates
+        search::doc_candidates(&self.lsh, self.by_text.get(&probe.text_hash), probe)
     }
 
     fn passage_hits(&self, keys: &[u64]) -> Vec<DocId> {

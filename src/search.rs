@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::detect::{Detector, MIN_PASSAGE_PAIRS, Profile, Side};
 use crate::document::{DocId, Document};
 use crate::error::Result;
+use crate::lsh::Lsh;
 use crate::report::{Kind, Match};
 use crate::rewrite::{self, Idf, Stats};
 
@@ -139,6 +140,23 @@ pub(crate) fn query(
             .then_with(|| (&m.a, &m.b).cmp(&(&n.a, &n.b)))
     });
     Ok(found.into_iter().map(|(_, m)| m).collect())
+}
+
+/// The documents of the band tables `lsh` that share a band key with `probe`, and those
+/// with its normalised text (`same_text`), sorted, without repeats: what
+/// [`Searched::candidates`] gives for an index of either kind.
+pub(crate) fn doc_candidates(
+    lsh: &Lsh,
+    same_text: Option<&Vec<DocId>>,
+    probe: &Profile,
+) -> Vec<DocId> {
+    let mut candidates = lsh.query(&lsh.keys(&probe.signature));
+    if let Some(same) = same_text {
+        candidates.extend(same);
+        candidates.sort_unstable();
+        candidates.dedup();
+    }
+    candidates
 }
 
 /// The order of query results: exact duplicates, then near-duplicates by Jaccard, then

@@ -667,13 +667,7 @@ impl Searched for View<'_> {
 
     fn candidates(&self, probe: &Profile) -> Vec<DocId> {
         let state = self.state;
-        let mut candidates = state.lsh.query(&state.lsh.keys(&probe.signature));
-        if let Some(same) = state.by_text.get(&probe.text_hash) {
-            candidates.extend(same);
-            candidates.sort_unstable();
-            candidates.dedup();
-        }
-        candidates
+        search::doc_candidates(&state.lsh, state.by_text.get(&probe.text_hash), probe)
     }
 
     fn passage_hits(&self, keys: &[u64]) -> Vec<DocId> {
