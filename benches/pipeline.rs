@@ -263,10 +263,10 @@ fn stages(c: &mut Criterion) {
     for p in &split {
         stats.add(p);
     }
-    let idf = rewrite::Idf::table(&stats);
+    let min_docs = config.boilerplate_min_docs;
     let weighted: Vec<rewrite::WeightedPassages> = split
         .iter()
-        .map(|p| rewrite::weigh(p, &idf, config.boilerplate_min_docs))
+        .map(|p| rewrite::weigh(p, |s| stats.is_boilerplate(s, min_docs)))
         .collect();
     // Align each document's sentences with those of the next ten: the verification of
     // rewrite candidates (throughput counts each document once per comparison it leads).
@@ -278,7 +278,7 @@ fn stages(c: &mut Criterion) {
             let mut compared = 0;
             for (i, a) in weighted.iter().enumerate() {
                 // As the index aligns: one document indexed, then aligned with each candidate.
-                let aligner = rewrite::Aligner::new(black_box(a), &idf);
+                let aligner = rewrite::Aligner::new(black_box(a));
                 for other in weighted.iter().skip(i + 1).take(NEIGHBOURS) {
                     let found = aligner.align(other, config.passage_threshold);
                     assert!(found.coverage_a <= 1.0 + 1e-9 && found.coverage_b <= 1.0 + 1e-9);

@@ -62,8 +62,8 @@ pub struct Config {
     pub false_negative_weight: f64,
     /// Largest input read, in bytes; a larger file or JSONL text is skipped. Default 10 MiB.
     pub max_file_bytes: u64,
-    /// Smallest IDF-weighted Jaccard (0..=1) of two passages that are aligned as a rewrite of
-    /// one another. Default 0.35.
+    /// Smallest weighted Jaccard (0..=1; see [`rewrite`](crate::rewrite)) of two passages that
+    /// are aligned as a rewrite of one another. Default 0.35.
     pub passage_threshold: f64,
     /// Smallest coverage (0..=1) of the more covered document for a rewrite. Default 0.15.
     pub rewrite_coverage: f64,
@@ -167,7 +167,7 @@ impl Config {
         self
     }
 
-    /// Sets [`Config::passage_threshold`] (IDF-weighted Jaccard in (0, 1]; default 0.35).
+    /// Sets [`Config::passage_threshold`] (weighted Jaccard in (0, 1]; default 0.35).
     pub fn passage_threshold(mut self, similarity: f64) -> Config {
         self.passage_threshold = similarity;
         self

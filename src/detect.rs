@@ -13,7 +13,7 @@ use crate::minhash::{MinHasher, OnePermutation, Signature};
 use crate::normalize::{self, Token};
 use crate::passage::{self, Passage as Sentence, Passages};
 use crate::report::{Direction, Kind, Match};
-use crate::rewrite::{self, Idf};
+use crate::rewrite::{self, Stats};
 use crate::shingle;
 use crate::verify;
 
@@ -26,7 +26,7 @@ pub(crate) const PASSAGE_BANDS: usize = 32;
 pub(crate) const PASSAGE_ROWS: usize = 3;
 /// A document pair is a rewrite candidate when at least this many distinct pairs of their
 /// sentences (neither boilerplate) share a bucket in some band, and at least one of them is
-/// similar enough to align (IDF-weighted similarity at least
+/// similar enough to align (weighted similarity at least
 /// [`Config::passage_threshold`]). A rewrite aligns at least
 /// [`Config::rewrite_min_passages`] sentences (2 by default), so a pair with one colliding
 /// sentence pair seldom is one; its second aligned pair may be a weak one that the tables
@@ -74,6 +74,25 @@ impl Exact {
             tokens: &self.tokens,
             shingles: &self.shingles,
         }
+    }
+}
+
+/// Which passages are boilerplate when a pair is judged: those found in at least
+/// [`Config::boilerplate_min_docs`] documents, counting the indexed ones and the probe (when
+/// the index has not counted it), so that a probe checked against an index sees the counts a
+/// scan of the index and the probe would.
+pub(crate) struct Boilerplate<'s> {
+    stats: &'s Stats,
+    min_docs: u32,
+    /// The distinct fingerprints of an uncounted probe, sorted.
+    extra: Vec<u64>,
+}
+
+impl Boilerplate<'_> {
+    /// Whether passages with this fingerprint are boilerplate.
+    pub(crate) fn is(&self, fingerprint: u64) -> bool {
+        let extra = u32::from(self.extra.binary_search(&fingerprint).is_ok());
+        self.stats.documents_with(fingerprint) + extra >= self.min_docs
     }
 }
 
@@ -146,9 +165,33 @@ impl Detector {
         }
     }
 
-    /// The passages with their IDF weights under the index's statistics.
-    pub(crate) fn weigh(&self, passages: &Passages, idf: &Idf) -> rewrite::WeightedPassages {
-        rewrite::weigh(passages, idf, self.config.boilerplate_min_docs)
+    /// Which passages are boilerplate under `stats`, with the passages of `uncounted` (a
+    /// probe that `stats` has not counted) counted too.
+    pub(crate) fn boilerplate<'s>(
+        &self,
+        stats: &'s Stats,
+        uncounted: Option<&Passages>,
+    ) -> Boilerplate<'s> {
+        let mut extra: Vec<u64> = uncounted
+            .into_iter()
+            .flat_map(|p| p.iter().map(|s| s.fingerprint()))
+            .collect();
+        extra.sort_unstable();
+        extra.dedup();
+        Boilerplate {
+            stats,
+            min_docs: self.config.boilerplate_min_docs,
+            extra,
+        }
+    }
+
+    /// The passages with their weights, boilerplate marked.
+    pub(crate) fn weigh(
+        &self,
+        passages: &Passages,
+        boilerplate: &Boilerplate,
+    ) -> rewrite::WeightedPassages {
+        rewrite::weigh(passages, |p| boilerplate.is(p.fingerprint()))
     }
 
     /// The passage-table keys of each passage that has content words, with its index.
@@ -292,12 +335,11 @@ impl Detector {
     pub(crate) fn enough_similar<'w>(
         &self,
         pairs: impl Iterator<Item = (rewrite::Weighted<'w>, rewrite::Weighted<'w>)>,
-        idf: &Idf,
     ) -> bool {
         let (mut colliding, mut similar) = (0, false);
         for (a, b) in pairs {
             colliding += 1;
-            similar = similar || rewrite::similarity(a, b, idf) >= self.config.passage_threshold;
+            similar = similar || rewrite::similarity(a, b) >= self.config.passage_threshold;
             if similar && colliding >= MIN_PASSAGE_PAIRS {
                 return true;
             }

@@ -15,7 +15,7 @@ use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::passage::{Passage as Sentence, Passages};
 use crate::report::Match;
-use crate::rewrite::{self, Idf, Stats};
+use crate::rewrite::{self, Stats};
 use crate::search::{self, Searched};
 
 /// Passage buckets with more entries than this are skipped: sentences that agree on a band
@@ -240,7 +240,8 @@ impl Index {
     /// None yet; the `Result` leaves room for indexes that live on disk.
     pub fn query(&self, doc: &Document) -> Result<Vec<Match>> {
         let probe = self.detector.profile(&doc.text);
-        search::query(&self.detector, self, doc, &probe, &|_| false)
+        let counted = self.find(&doc.id).is_some();
+        search::query(&self.detector, self, doc, &probe, &|_| false, counted)
     }
 
     /// Every pair of indexed documents that are exact duplicates, near-duplicates or
@@ -274,19 +275,19 @@ impl Index {
         // Boilerplate sentences never count as copying (see `rewrite`), so they make no
         // candidates either: that keeps sentences shared by many documents from making
         // candidate pairs grow with the square of their document count.
-        let boilerplate: Vec<bool> = (0..self.passage_entries.len())
+        let boilerplate = self.detector.boilerplate(&self.stats, None);
+        let is_boilerplate: Vec<bool> = (0..self.passage_entries.len())
             .into_par_iter()
-            .map(|entry| self.is_boilerplate_entry(DocId(entry as u32)))
+            .map(|entry| boilerplate.is(self.entry_print(DocId(entry as u32))))
             .collect();
         let kept: Vec<DocId> = (0..self.passage_entries.len() as u32)
             .map(DocId)
-            .filter(|e| !boilerplate[e.as_usize()])
+            .filter(|e| !is_boilerplate[e.as_usize()])
             .collect();
-        let idf = Idf::table(&self.stats);
-        // Weights depend on the whole corpus: look them up once per document, not per pair;
-        // after the first join, whose pairs are the larger part of the memory.
+        // Each document is weighed once, not once per pair; after the first join, whose
+        // pairs are the larger part of the memory.
         let weigh_all = || -> Vec<rewrite::WeightedPassages> {
-            let weigh = |p: &Profile| self.detector.weigh(&p.passages, &idf);
+            let weigh = |p: &Profile| self.detector.weigh(&p.passages, &boilerplate);
             self.profiles.par_iter().map(weigh).collect()
         };
         let mut weighted = Vec::new();
@@ -310,7 +311,7 @@ impl Index {
                         let similar = run
                             .iter()
                             .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
-                        self.detector.enough_similar(similar, &idf)
+                        self.detector.enough_similar(similar)
                     })
                     .map(|run| run[0].0)
                     .collect()
@@ -325,7 +326,7 @@ impl Index {
             .par_iter()
             .flat_map_iter(|run| {
                 let a = run[0].0;
-                let aligner = rewrite::Aligner::new(&weighted[a.as_usize()], &idf);
+                let aligner = rewrite::Aligner::new(&weighted[a.as_usize()]);
                 run.iter()
                     .filter_map(|&(_, b)| {
                         let wb = &weighted[b.as_usize()];
@@ -440,12 +441,12 @@ impl Index {
                 found,
             });
         }
-        let idf = Idf::new(&self.stats);
+        let boilerplate = self.detector.boilerplate(&self.stats, None);
         let (wa, wb) = (
-            self.detector.weigh(&sa.1.passages, &idf),
-            self.detector.weigh(&sb.1.passages, &idf),
+            self.detector.weigh(&sa.1.passages, &boilerplate),
+            self.detector.weigh(&sb.1.passages, &boilerplate),
         );
-        let alignment = rewrite::align(&wa, &wb, &idf, self.detector.config.passage_threshold);
+        let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
         let flagged = self.detector.passes(&alignment);
         let found = self
             .detector
@@ -664,10 +665,8 @@ impl Searched for Index {
         self.passage_entries[entry.as_usize()]
     }
 
-    fn is_boilerplate_entry(&self, entry: DocId) -> bool {
-        let passage = self.entry_sentence(entry);
-        self.stats
-            .is_boilerplate(passage, self.detector.config.boilerplate_min_docs)
+    fn entry_print(&self, entry: DocId) -> u64 {
+        self.entry_sentence(entry).fingerprint()
     }
 
     fn with_side<R>(&self, id: DocId, f: impl FnOnce(Side) -> R) -> Result<R> {

@@ -11,11 +11,11 @@ use crate::document::{DocId, Document};
 use crate::error::Result;
 use crate::lsh::Lsh;
 use crate::report::{Kind, Match};
-use crate::rewrite::{self, Idf, Stats};
+use crate::rewrite::{self, Stats};
 
 /// What [`query`] needs of the documents it searches.
 pub(crate) trait Searched: Sync {
-    /// The term and passage statistics that weigh words and tell boilerplate.
+    /// The passage statistics that tell boilerplate.
     fn stats(&self) -> &Stats;
 
     /// The documents that share a band key or the whole normalised text with `probe`.
@@ -28,8 +28,9 @@ pub(crate) trait Searched: Sync {
     /// The document and sentence of a passage entry.
     fn entry(&self, entry: DocId) -> (DocId, u32);
 
-    /// Whether a passage entry's sentence is boilerplate.
-    fn is_boilerplate_entry(&self, entry: DocId) -> bool;
+    /// The [fingerprint](crate::passage::Passage::fingerprint) of a passage entry's
+    /// sentence.
+    fn entry_print(&self, entry: DocId) -> u64;
 
     /// Calls `f` with a document and its profile.
     ///
@@ -43,7 +44,8 @@ pub(crate) trait Searched: Sync {
 /// `doc` (whose profile is `probe`), best first: duplicates by Jaccard, then rewrites by
 /// coverage (ties by the documents' ids). Documents for which `skip` holds are left out. In each
 /// [`Match`], `a` is the searched document and `b` the probe, unless the direction says
-/// otherwise.
+/// otherwise. `counted` says whether `searched`'s statistics count the probe already (it is
+/// indexed); if not, its sentences are counted with them to tell boilerplate.
 ///
 /// # Errors
 ///
@@ -54,6 +56,7 @@ pub(crate) fn query(
     doc: &Document,
     probe: &Profile,
     skip: &(dyn Fn(DocId) -> bool + Sync),
+    counted: bool,
 ) -> Result<Vec<Match>> {
     if probe.is_empty() {
         return Ok(Vec::new());
@@ -79,17 +82,17 @@ pub(crate) fn query(
     let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
     // The same rule as `Index::duplicates`: enough distinct colliding pairs of sentences,
     // neither boilerplate, similar enough to align.
-    let stats = searched.stats();
-    let min_docs = detector.config.boilerplate_min_docs;
+    let uncounted = (!counted).then_some(&probe.passages);
+    let boilerplate = detector.boilerplate(searched.stats(), uncounted);
     let mut hits: Vec<(DocId, usize, DocId)> = detector
         .passage_keys(&probe.passages)
         .iter()
-        .filter(|(sentence, _)| !stats.is_boilerplate(probe.passages.get(*sentence), min_docs))
+        .filter(|(sentence, _)| !boilerplate.is(probe.passages.get(*sentence).fingerprint()))
         .flat_map(|(sentence, keys)| {
             searched
                 .passage_hits(keys)
                 .into_iter()
-                .filter(|&entry| !searched.is_boilerplate_entry(entry))
+                .filter(|&entry| !boilerplate.is(searched.entry_print(entry)))
                 .map(|entry| (searched.entry(entry).0, *sentence, entry))
                 .collect::<Vec<_>>()
         })
@@ -97,8 +100,7 @@ pub(crate) fn query(
         .collect();
     hits.sort_unstable();
     hits.dedup();
-    let idf = Idf::new(stats);
-    let weighted_probe = detector.weigh(&probe.passages, &idf);
+    let weighted_probe = detector.weigh(&probe.passages, &boilerplate);
     let runs: Vec<&[(DocId, usize, DocId)]> = hits
         .chunk_by(|x, y| x.0 == y.0)
         .filter(|run| run.len() >= MIN_PASSAGE_PAIRS)
@@ -108,15 +110,15 @@ pub(crate) fn query(
         .map(|run| {
             let id = run[0].0;
             searched.with_side(id, |indexed| {
-                let weighted = detector.weigh(&indexed.1.passages, &idf);
+                let weighted = detector.weigh(&indexed.1.passages, &boilerplate);
                 let similar = run.iter().map(|&(_, sentence, entry)| {
                     let i = searched.entry(entry).1 as usize;
                     (weighted.get(i), weighted_probe.get(sentence))
                 });
-                if !detector.enough_similar(similar, &idf) {
+                if !detector.enough_similar(similar) {
                     return None;
                 }
-                let aligner = rewrite::Aligner::new(&weighted, &idf);
+                let aligner = rewrite::Aligner::new(&weighted);
                 let alignment =
                     detector.check_rewrite(indexed, (doc, probe), &aligner, &weighted_probe)?;
                 let set = detector.shingle_set(&indexed.0.text);

@@ -240,7 +240,8 @@ pub struct DetectorArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_file_bytes: Option<u64>,
 
-    /// IDF-weighted similarity (0..=1] of two sentences aligned as a rewrite of one another
+    /// Similarity (0..=1] of two sentences aligned as a rewrite of one another: weighted
+    /// Jaccard of their stemmed words, content words weighing 2 and function words 1
     /// [default: 0.35].
     #[arg(long, value_name = "SIMILARITY")]
     pub passage_threshold: Option<f64>,
@@ -378,9 +379,10 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
-    /// Files or folders of other articles that give the word weights (IDF) and the
-    /// boilerplate counts, e.g. the folder the two come from; may be repeated. Without it, the
-    /// two articles alone do, and the scores can differ from those of a scan.
+    /// Files or folders of other articles that give the boilerplate counts (a sentence found
+    /// in 10 or more documents is boilerplate and never counts), e.g. the folder the two come
+    /// from; may be repeated. Without it, nothing is boilerplate, and a scan of a folder whose
+    /// articles share a footer can judge the pair otherwise.
     #[arg(long, value_name = "PATH")]
     pub corpus: Vec<PathBuf>,
 

@@ -23,7 +23,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     if a.id == b.id {
         return Err(format!("{}: the same file twice", a.id));
     }
-    // The context documents give the word weights and the boilerplate counts.
+    // The context documents give the boilerplate counts.
     let (batch, _) = steps::read(&args.corpus, &[], &config, &args.detector);
     let mut docs: Vec<Document> = batch
         .documents

@@ -259,11 +259,12 @@ impl Store {
         let probe = self.detector.profile(&doc.text);
         let state = self.read();
         let skip = state.skip(&self.detector.config, doc, now());
+        let counted = state.ids.contains_key(&doc.id);
         let view = View {
             store: self,
             state: &state,
         };
-        search::query(&self.detector, &view, doc, &probe, &skip)
+        search::query(&self.detector, &view, doc, &probe, &skip, counted)
     }
 
     /// Checks `doc` against the index, then adds it, as one step: the matches are those of
@@ -361,7 +362,7 @@ impl Store {
                     store: self,
                     state: &state,
                 };
-                search::query(&self.detector, &view, &doc, &analysed.profile, &skip)?
+                search::query(&self.detector, &view, &doc, &analysed.profile, &skip, false)?
             } else {
                 Vec::new()
             }
@@ -678,10 +679,8 @@ impl Searched for View<'_> {
         self.state.entries[entry.as_usize()]
     }
 
-    fn is_boilerplate_entry(&self, entry: DocId) -> bool {
-        let print = self.state.prints[entry.as_usize()];
-        let min_docs = self.store.detector.config.boilerplate_min_docs;
-        self.state.stats.is_boilerplate_print(print, min_docs)
+    fn entry_print(&self, entry: DocId) -> u64 {
+        self.state.prints[entry.as_usize()]
     }
 
     fn with_side<R>(&self, id: DocId, f: impl FnOnce(Side) -> R) -> Result<R> {

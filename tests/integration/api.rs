@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use neardup::report::json;
 use neardup::{Config, Direction, Document, Index, Kind, Report, normalize, shingle, verify};
 
-use crate::util::{self, Rng};
+use crate::util::{self, Rng, shared_data};
 
 /// `(a, b, kind)` of every match, with `a < b` by id, as a set.
 fn pair_set(matches: &[neardup::Match]) -> BTreeSet<(String, String, Kind)> {
@@ -255,18 +255,6 @@ fn jaccard_is_symmetric_and_within_bounds() {
     }
 }
 
-/// The shared corpora folder, as found by `build.rs`.
-#[cfg(shared_data)]
-fn shared_data() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("NEARDUP_DATA_DIR"))
-}
-
-/// Without the shared corpora the tests that call this are ignored; run anyway, they fail.
-#[cfg(not(shared_data))]
-fn shared_data() -> std::path::PathBuf {
-    panic!("../shared/data was not found when the tests were built; set NEARDUP_DATA and rebuild")
-}
-
 /// On the BBC News set (2,225 articles): every labelled pair is an exact duplicate, and LSH
 /// recall against the brute-force set of pairs with exact Jaccard >= the threshold is at
 /// least 0.99; every reported pair really is at or above it (precision 1).
@@ -277,15 +265,8 @@ fn shared_data() -> std::path::PathBuf {
 )]
 fn bbc_exact_duplicates_and_lsh_recall() {
     let dir = shared_data().join("bbc-news");
-    let batch = neardup::input::read_all(
-        &[dir.join("docs")],
-        &[],
-        &neardup::input::Options::default(),
-        &|| {},
-    );
-    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
-    assert_eq!(batch.documents.len(), 2225);
-    let docs = batch.documents;
+    let docs = util::shared_docs("bbc-news/docs");
+    assert_eq!(docs.len(), 2225);
     let found = indexed(docs.clone()).duplicates();
     let kinds: HashMap<(String, String), Kind> = pair_set(&found)
         .into_iter()
@@ -405,7 +386,7 @@ fn clough_mixed_into_bbc_keeps_its_recall_and_never_pairs_across() {
 }
 
 /// The sentence-level verifier on MSRP (train): accuracy and F1 of "similarity at or above
-/// `passage_threshold`" as a paraphrase judgement, with IDF learned from the MSRP sentences.
+/// `passage_threshold`" as a paraphrase judgement.
 /// The floor (accuracy 0.70) sits below the measured figure so that a regression fails.
 #[test]
 #[cfg_attr(
@@ -414,7 +395,7 @@ fn clough_mixed_into_bbc_keeps_its_recall_and_never_pairs_across() {
 )]
 fn msrp_sentence_verifier_accuracy() {
     use neardup::passage;
-    use neardup::rewrite::{Idf, Stats, similarity, weigh};
+    use neardup::rewrite::{similarity, weigh};
     let text = std::fs::read_to_string(shared_data().join("msrp/pairs.tsv")).unwrap();
     let rows: Vec<(bool, passage::Passages, passage::Passages)> = text
         .lines()
@@ -429,17 +410,11 @@ fn msrp_sentence_verifier_accuracy() {
         })
         .collect();
     assert_eq!(rows.len(), 4076);
-    let mut stats = Stats::new();
-    for (_, a, b) in &rows {
-        stats.add(a);
-        stats.add(b);
-    }
-    let idf = Idf::table(&stats);
     let scores: Vec<(f64, bool)> = rows
         .iter()
         .map(|(label, a, b)| {
-            let (wa, wb) = (weigh(a, &idf, u32::MAX), weigh(b, &idf, u32::MAX));
-            (similarity(wa.get(0), wb.get(0), &idf), *label)
+            let (wa, wb) = (weigh(a, |_| false), weigh(b, |_| false));
+            (similarity(wa.get(0), wb.get(0)), *label)
         })
         .collect();
     let at = |t: f64| {

@@ -31,18 +31,18 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
     eqnice!(
         r#"rewrite: source = seeds/000_080705039001ce5b.txt, copy = seeds/001_a7725bf3c94c141c.txt (direction coverage)
   jaccard 0.0292 (estimated 0.0391); containment: source 0.0385, copy 0.1076
-  coverage by aligned passages: source 0.1275, copy 0.3782
+  coverage by aligned passages: source 0.1563, copy 0.3887
   4 aligned passages (byte offsets [start, end)):
-    source [501, 702) ~ copy [346, 583), similarity 0.44
+    source [501, 702) ~ copy [346, 583), similarity 0.47
       source "During an extended meeting, Putin said he and Xi … ion on the world stage.""
       copy   "President Putin claimed that he and Xi held a “m … g their lengthy meeting."
-    source [704, 951) ~ copy [584, 870), similarity 0.46
+    source [704, 951) ~ copy [584, 870), similarity 0.54
       source "Xi's three-day visit to Russia offers a strong p … f children from Ukraine."
       copy   "A few days after the International Criminal Cour … es worries for the west."
-    source [1229, 1444) ~ copy [1302, 1501), similarity 0.72
+    source [1229, 1444) ~ copy [1302, 1501), similarity 0.77
       source "After two days of talks with Xi at the Kremlin, … al position” on the war."
       copy   "Putin praised China’s “neutral stance” on the wa … with Xi at the Kremlin."
-    source [1446, 1741) ~ copy [1573, 1746), similarity 0.47
+    source [1446, 1741) ~ copy [1573, 1746), similarity 0.48
       source "China’s Foreign Ministry said in a statement tha … ally recognized borders."
       copy   "The United Nations Charter “must be observed and … try said in a statement."
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use neardup::{Config, Document, Error, Index, Kind, Match, Store, StoreProblem};
 
-use crate::util::{Scratch, seeds, synthetic_corpus};
+use crate::util::{Scratch, seeds, shared_docs, synthetic_corpus};
 
 /// Matches as comparable values: every field, in order.
 fn shown(found: &[Match]) -> Vec<String> {
@@ -57,6 +57,69 @@ fn check_and_insert_agrees_with_the_index_before_and_after_a_restart() {
         let got = store.check(doc).unwrap();
         assert_eq!(shown(&got), shown(&want), "checking {}", doc.id);
     }
+}
+
+/// A match as a reader names it: its kind and, when the direction is known, which document
+/// is the source; the two documents in either order when it is not.
+fn named(m: &Match) -> (Kind, String, String, &'static str) {
+    let (mut a, mut b) = (m.a.clone(), m.b.clone());
+    if !m.direction.is_known() && b < a {
+        std::mem::swap(&mut a, &mut b);
+    }
+    (m.kind, a, b, m.direction.as_str())
+}
+
+/// The 2,225 BBC articles inserted one at a time with `check_and_insert` flag exactly what a
+/// scan of the whole set flags (`Index::duplicates`): the same pairs with the same kinds,
+/// directions, scores and passages, although each article was checked when the index held
+/// only the articles before it. After a restart, `check` of each article finds each of those
+/// pairs again, from both sides, and nothing else.
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn bbc_one_at_a_time_flags_what_a_scan_of_the_whole_set_flags() {
+    let docs = shared_docs("bbc-news/docs");
+    assert_eq!(docs.len(), 2225);
+    let mut index = Index::new(Config::default()).unwrap();
+    index.insert_batch(docs.clone()).unwrap();
+    let scanned = index.duplicates();
+    for kind in [Kind::ExactDuplicate, Kind::NearDuplicate, Kind::Rewrite] {
+        let n = scanned.iter().filter(|m| m.kind == kind).count();
+        assert!(n >= 50, "the set has {kind:?} pairs to find ({n})");
+    }
+    let scratch = Scratch::new();
+    let path = scratch.path().join("bbc.ndx");
+    let mut streamed = Vec::new();
+    {
+        let store = Store::create(&path, Config::default()).unwrap();
+        for doc in &docs {
+            streamed.extend(store.check_and_insert(doc.clone()).unwrap());
+        }
+    }
+    let as_set = |found: &[Match]| -> BTreeSet<String> { shown(found).into_iter().collect() };
+    let (want, got) = (as_set(&scanned), as_set(&streamed));
+    assert_eq!(got.len(), streamed.len(), "each pair flagged once");
+    let missed: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "{} of the scan's {} pairs not flagged one at a time: {missed:#?}\n{} flagged only one at a time: {extra:#?}",
+        missed.len(),
+        want.len(),
+        extra.len()
+    );
+
+    let store = Store::open(&path, Config::default()).unwrap();
+    let mut rechecked: Vec<_> = Vec::new();
+    for doc in &docs {
+        rechecked.extend(store.check(doc).unwrap().iter().map(named));
+    }
+    rechecked.sort();
+    let mut twice: Vec<_> = scanned.iter().flat_map(|m| [named(m), named(m)]).collect();
+    twice.sort();
+    assert_eq!(rechecked, twice);
 }
 
 /// The seed articles streamed in order: only 001 is flagged, as a rewrite of 000.

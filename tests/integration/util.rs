@@ -109,6 +109,30 @@ pub fn synthetic_corpus(seed: u64, originals: usize) -> Vec<Document> {
 }
 
 /// The bundled corpus folder.
+/// The shared corpora folder, as found by `build.rs`.
+#[cfg(shared_data)]
+pub fn shared_data() -> PathBuf {
+    PathBuf::from(env!("NEARDUP_DATA_DIR"))
+}
+
+/// Without the shared corpora the tests that call this are ignored; run anyway, they fail.
+#[cfg(not(shared_data))]
+pub fn shared_data() -> PathBuf {
+    panic!("../shared/data was not found when the tests were built; set NEARDUP_DATA and rebuild")
+}
+
+/// The documents of a folder of the shared corpora (every file must read).
+pub fn shared_docs(folder: &str) -> Vec<Document> {
+    let batch = neardup::input::read_all(
+        &[shared_data().join(folder)],
+        &[],
+        &neardup::input::Options::default(),
+        &|| {},
+    );
+    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
+    batch.documents
+}
+
 pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
