@@ -102,6 +102,16 @@ pub enum StoreProblem {
     },
     /// Another process has the index open.
     Locked,
+    /// The index cannot be written: it was opened read-only, its permissions say read-only,
+    /// or its file system is mounted read-only. It can still be opened read-only to check
+    /// documents against it.
+    ReadOnly,
+    /// There is no room to write (the disk is full, or a quota or file size limit was
+    /// reached). The write was undone: the index holds what it held before it.
+    Full {
+        /// The system's words for it.
+        reason: String,
+    },
 }
 
 impl fmt::Display for StoreProblem {
@@ -125,6 +135,14 @@ impl fmt::Display for StoreProblem {
                 "index built with {field} = {stored}, but {given} was given"
             ),
             StoreProblem::Locked => write!(f, "in use by another process"),
+            StoreProblem::ReadOnly => write!(
+                f,
+                "read-only: it cannot be written (it can still be opened read-only, to check articles against it)"
+            ),
+            StoreProblem::Full { reason } => write!(
+                f,
+                "no room to write ({reason}); what was being written was not added, the index holds what it held before"
+            ),
         }
     }
 }

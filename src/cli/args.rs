@@ -125,7 +125,8 @@ pub struct IndexCompactArgs {
 /// `neardup check`.
 #[derive(Debug, Parser)]
 pub struct CheckArgs {
-    /// The index file.
+    /// The index file. Without --insert it is only read (no lock is taken, so it can be
+    /// checked while another process adds to it, and it may be read-only).
     #[arg(long, value_name = "PATH", required = true)]
     pub db: PathBuf,
 

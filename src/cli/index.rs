@@ -14,12 +14,23 @@ use super::progress::Progress;
 use super::steps;
 use super::{EXIT_CLEAN, EXIT_ERROR};
 
-/// Opens the index at `db`, or creates it when `create` is set and it does not exist.
-fn open(db: &Path, config: Config, create: bool) -> Result<Store, String> {
-    let store = if create && !db.exists() {
-        Store::create(db, config)
-    } else {
-        Store::open(db, config)
+/// How a command uses the index file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Only reads it: no lock, works on a read-only file (see `Store::open_read_only`).
+    Read,
+    /// Writes it.
+    Write,
+    /// Writes it, creating it if it does not exist.
+    Create,
+}
+
+/// Opens the index at `db` for `access`.
+fn open(db: &Path, config: Config, access: Access) -> Result<Store, String> {
+    let store = match access {
+        Access::Create if !db.exists() => Store::create(db, config),
+        Access::Read => Store::open_read_only(db, config),
+        _ => Store::open(db, config),
     };
     store.map_err(|e| e.to_string())
 }
@@ -34,7 +45,12 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
         return Err("nothing to check: give at least one PATH or --jsonl FILE".into());
     }
     steps::threads(&args.detector)?;
-    let store = open(&args.db, config.clone(), args.insert)?;
+    let access = if args.insert {
+        Access::Create
+    } else {
+        Access::Read
+    };
+    let store = open(&args.db, config.clone(), access)?;
     let (batch, mut skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let documents = batch.documents.len();
     let bytes = batch.documents.iter().map(|d| d.text.len() as u64).sum();
@@ -42,23 +58,33 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let bar = progress.bar("checking", documents as u64);
     let mut matches = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
+    // An error of the index (a full disk, a damaged record) stops the run; what was checked
+    // before it is still reported.
+    let mut failure = None;
+    let mut done = 0;
     for doc in batch.documents {
         let found = if args.insert {
-            match store.check_and_insert(doc.clone()) {
-                Err(neardup::Error::Input { path, problem }) => {
-                    // An id already in the index: the article is not checked again.
-                    let err = neardup::Error::Input { path, problem };
-                    let skip = neardup::Skipped::from_error(&err);
-                    super::warning(&skip.message);
-                    skipped.push(skip);
-                    bar.inc(1);
-                    continue;
-                }
-                other => other.map_err(|e| e.to_string())?,
-            }
+            store.check_and_insert(doc.clone())
         } else {
-            store.check(&doc).map_err(|e| e.to_string())?
+            store.check(&doc)
         };
+        let found = match found {
+            Ok(found) => found,
+            Err(err @ neardup::Error::Input { .. }) => {
+                // An id already in the index: the article is not checked again.
+                let skip = neardup::Skipped::from_error(&err);
+                super::warning(&skip.message);
+                skipped.push(skip);
+                bar.inc(1);
+                done += 1;
+                continue;
+            }
+            Err(err) => {
+                failure = Some(err.to_string());
+                break;
+            }
+        };
+        done += 1;
         if !found.is_empty() {
             texts.insert(doc.id.clone(), doc.text);
         }
@@ -83,6 +109,17 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
     steps::write(args.format, &report, &|id| {
         texts.get(id).map(String::as_str)
     })?;
+    if let Some(failure) = failure {
+        let verb = if args.insert {
+            "checked and added"
+        } else {
+            "checked"
+        };
+        return Err(format!(
+            "{failure}\n{done} of {documents} articles were {verb} before it (reported above); the other {} were not",
+            documents - done
+        ));
+    }
     Ok(steps::exit_code(&report))
 }
 
@@ -98,7 +135,7 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
         return Err("--batch must be at least 1".into());
     }
     steps::threads(&args.detector)?;
-    let store = open(&args.db, config.clone(), true)?;
+    let store = open(&args.db, config.clone(), Access::Create)?;
     let (batch, skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let read = batch.documents.len();
     let (fresh, known): (Vec<Document>, Vec<Document>) = batch
@@ -112,7 +149,8 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
         ));
     }
     let progress = Progress::new(args.detector.quiet);
-    let bar = progress.bar("adding", fresh.len() as u64);
+    let fresh_count = fresh.len();
+    let bar = progress.bar("adding", fresh_count as u64);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut added = 0;
@@ -120,7 +158,10 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
     while docs.peek().is_some() {
         let chunk: Vec<Document> = docs.by_ref().take(args.batch).collect();
         let ids: Vec<String> = chunk.iter().map(|d| d.id.clone()).collect();
-        store.insert_batch(chunk).map_err(|e| e.to_string())?;
+        store.insert_batch(chunk).map_err(|e| {
+            let left = fresh_count - added;
+            format!("{e}\n{added} articles were added before it; the other {left} were not")
+        })?;
         added += ids.len();
         bar.inc(ids.len() as u64);
         if args.acks {
@@ -154,7 +195,7 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
 /// `neardup index stats`.
 pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
     let config = args.detector.config();
-    let store = open(&args.db, config, false)?;
+    let store = open(&args.db, config, Access::Read)?;
     let size = std::fs::metadata(&args.db)
         .map_err(|e| neardup::Error::io(&args.db, e).to_string())?
         .len();
@@ -174,7 +215,7 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
 /// `neardup index compact`.
 pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
     let config = args.store.apply(args.detector.config());
-    let store = open(&args.db, config, false)?;
+    let store = open(&args.db, config, Access::Write)?;
     let done = store.compact().map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();

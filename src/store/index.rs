@@ -136,14 +136,31 @@ impl Store {
     /// # Errors
     ///
     /// [`StoreProblem::Settings`] if a setting differs; the errors of
-    /// [`Log::open`](log::Log::open) for a missing, foreign, newer, damaged or busy file.
+    /// [`Log::open`](log::Log::open) for a missing, foreign, newer, damaged, busy or
+    /// read-only file.
     pub fn open(path: impl AsRef<Path>, config: Config) -> Result<Store> {
+        Store::open_with(path.as_ref(), config, true)
+    }
+
+    /// Opens the index file at `path` as [`Store::open`] does, but only to check documents
+    /// against it: it takes no lock, so it opens a file that a writer has open (and sees the
+    /// documents added when it opened it), a read-only file, or one on a read-only file
+    /// system, and it never changes the file. Inserting, removing and compacting fail with
+    /// [`StoreProblem::ReadOnly`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`], except [`StoreProblem::Locked`] and [`StoreProblem::ReadOnly`].
+    pub fn open_read_only(path: impl AsRef<Path>, config: Config) -> Result<Store> {
+        Store::open_with(path.as_ref(), config, false)
+    }
+
+    fn open_with(path: &Path, config: Config, writable: bool) -> Result<Store> {
         config.validate()?;
-        let path = path.as_ref();
         // First the documents that are still in, and where their records are.
         let mut live: Vec<(u64, String, Timestamp)> = Vec::new();
         let mut at: HashMap<String, usize, ahash::RandomState> = HashMap::default();
-        let (log, stored) = Log::open(path, |offset, record| {
+        let each = |offset, record| {
             let inconsistent = |reason: &str| {
                 let problem = StoreProblem::Corrupt {
                     offset,
@@ -166,7 +183,12 @@ impl Store {
                 },
             }
             Ok(())
-        })?;
+        };
+        let (log, stored) = if writable {
+            Log::open(path, each)?
+        } else {
+            Log::open_read_only(path, each)?
+        };
         check_settings(path, &stored, &config)?;
         drop(at);
         live.retain(|(_, id, _)| !id.is_empty());
@@ -412,6 +434,9 @@ impl Store {
     /// the old one (reading it back) leaves the file compacted and the tables empty.
     pub fn compact(&self) -> Result<Compaction> {
         let mut log = self.writer.lock().expect("no panic while appending");
+        if !log.is_writable() {
+            return Err(Error::store(&self.path, StoreProblem::ReadOnly));
+        }
         let bytes_before = log.len();
         let mut temporary = self.path.as_os_str().to_owned();
         temporary.push(".compact");
@@ -425,16 +450,23 @@ impl Store {
             .map(|slot| (slot.offset, slot.time))
             .collect();
         let offsets = in_window(&live, self.detector.config.window);
-        let mut fresh = Log::create(&temporary, &settings(&self.detector.config).to_string())?;
-        let mut new_offsets = Vec::with_capacity(offsets.len());
-        for chunk in offsets.chunks(OPEN_CHUNK) {
-            let records: Vec<Record> = chunk
-                .iter()
-                .map(|&at| state.entry_at(&self.path, at).map(Record::Insert))
-                .collect::<Result<_>>()?;
-            new_offsets.extend(fresh.append_batch(&records)?);
-        }
-        std::fs::rename(&temporary, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        let copy = || -> Result<(Log, Vec<u64>)> {
+            let mut fresh = Log::create(&temporary, &settings(&self.detector.config).to_string())?;
+            let mut new_offsets = Vec::with_capacity(offsets.len());
+            for chunk in offsets.chunks(OPEN_CHUNK) {
+                let records: Vec<Record> = chunk
+                    .iter()
+                    .map(|&at| state.entry_at(&self.path, at).map(Record::Insert))
+                    .collect::<Result<_>>()?;
+                new_offsets.extend(fresh.append_batch(&records)?);
+            }
+            std::fs::rename(&temporary, &self.path).map_err(|e| Error::io(&self.path, e))?;
+            Ok((fresh, new_offsets))
+        };
+        let (mut fresh, new_offsets) = copy().inspect_err(|_| {
+            // A full disk, say: the old file stays, and the partial copy goes.
+            let _ = std::fs::remove_file(&temporary);
+        })?;
         log::sync_parent(&self.path)?;
         fresh.moved_to(&self.path);
         let done = Compaction {
@@ -591,6 +623,8 @@ impl State {
     fn add_all(&mut self, docs: Vec<(&Entry, u64, Analysed)>) {
         let mut rows = Vec::with_capacity(docs.len());
         let mut passage_rows = Vec::new();
+        let passages: Vec<_> = docs.iter().map(|d| &d.2.profile.passages).collect();
+        self.stats.add_batch(&passages);
         for (entry, offset, analysed) in docs {
             let time = entry.published.unwrap_or(entry.inserted);
             self.clock = self.clock.max(Some(time));
@@ -601,8 +635,6 @@ impl State {
             let doc = DocId(u32::try_from(self.slots.len()).expect("fewer than 2^32 documents"));
             let first = self.entries.len() as u32;
             let profile = &analysed.profile;
-            // One document at a time: term ids follow arrival order, as they do for inserts.
-            self.stats.add(&profile.passages);
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(doc);
                 rows.push((doc, analysed.keys));

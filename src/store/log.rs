@@ -99,14 +99,16 @@ pub enum Record {
     },
 }
 
-/// An index file open for appending and reading; it holds the file's lock, so no other
-/// process can open it at the same time.
+/// An index file open for appending and reading, holding the file's lock so that no other
+/// process can write it at the same time; or open only for reading (see
+/// [`Log::open_read_only`]).
 #[derive(Debug)]
 pub struct Log {
     path: PathBuf,
     file: File,
     /// Length of the valid part of the file: where the next record goes.
     len: u64,
+    writable: bool,
 }
 
 impl Log {
@@ -144,7 +146,7 @@ impl Log {
             .and_then(|file| write_at(&file, &header, 0).and_then(|()| file.sync_all()));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&temporary);
-            return Err(Error::io(&temporary, e));
+            return Err(write_error(&temporary, e));
         }
         // Linking fails if the path appeared meanwhile: no index is ever overwritten.
         let linked = std::fs::hard_link(&temporary, path);
@@ -160,6 +162,7 @@ impl Log {
             path: path.to_path_buf(),
             len: header.len() as u64,
             file,
+            writable: true,
         })
     }
 
@@ -173,13 +176,38 @@ impl Log {
     /// [`StoreProblem::Foreign`] if the file is not an index, [`StoreProblem::NewerVersion`]
     /// if a newer neardup wrote it, [`StoreProblem::Corrupt`] if a record before the last, or
     /// the header, is damaged, [`StoreProblem::Locked`] if another process has it open,
+    /// [`StoreProblem::ReadOnly`] if it is read-only (by its permissions or its file system),
     /// [`Error::Io`] if it cannot be read or written; any error of `each`.
-    pub fn open(
+    pub fn open(path: &Path, each: impl FnMut(u64, Record) -> Result<()>) -> Result<(Log, String)> {
+        Log::open_with(path, true, each)
+    }
+
+    /// Opens an index file only to read it, as [`Log::open`] does but without its lock and
+    /// without cutting off an incomplete last record (which is left out): a reader can open
+    /// a file that a writer holds, or one it may not write. It sees the records complete
+    /// when it opened the file. [`Log::append`] then fails with [`StoreProblem::ReadOnly`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Log::open`], except [`StoreProblem::Locked`] and [`StoreProblem::ReadOnly`].
+    pub fn open_read_only(
         path: &Path,
+        each: impl FnMut(u64, Record) -> Result<()>,
+    ) -> Result<(Log, String)> {
+        Log::open_with(path, false, each)
+    }
+
+    fn open_with(
+        path: &Path,
+        writable: bool,
         mut each: impl FnMut(u64, Record) -> Result<()>,
     ) -> Result<(Log, String)> {
         let io = |e| Error::io(path, e);
-        let file = open_locked(path)?;
+        let file = if writable {
+            open_locked(path)?
+        } else {
+            File::open(path).map_err(io)?
+        };
         let size = file.metadata().map_err(io)?.len();
         let mut reader = BufReader::with_capacity(1 << 20, &file);
         let (settings, mut at) = read_header(path, &mut reader, size)?;
@@ -188,9 +216,11 @@ impl Log {
             match read_record(&mut reader, at, size, &mut body).map_err(io)? {
                 Next::End => break,
                 Next::Torn => {
-                    // Only the last record can be incomplete; cut it off for good.
-                    file.set_len(at).map_err(io)?;
-                    file.sync_all().map_err(io)?;
+                    // Only the last record can be incomplete; a writer cuts it off for good.
+                    if writable {
+                        file.set_len(at).map_err(io)?;
+                        file.sync_all().map_err(io)?;
+                    }
                     break;
                 }
                 Next::Damaged(reason) => return Err(corrupt(path, at, reason)),
@@ -207,6 +237,7 @@ impl Log {
                 path: path.to_path_buf(),
                 file,
                 len: at,
+                writable,
             },
             settings,
         ))
@@ -218,7 +249,9 @@ impl Log {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if the record cannot be written or flushed.
+    /// [`StoreProblem::ReadOnly`] if the log was opened read-only or the file system refuses
+    /// the write; [`StoreProblem::Full`] if the disk, a quota or the file size limit has no
+    /// room for the record; [`Error::Io`] if it cannot be written or flushed otherwise.
     pub fn append(&mut self, record: &Record) -> Result<u64> {
         Ok(self.append_batch(std::slice::from_ref(record))?[0])
     }
@@ -231,6 +264,9 @@ impl Log {
     ///
     /// As [`Log::append`].
     pub fn append_batch(&mut self, records: &[Record]) -> Result<Vec<u64>> {
+        if !self.writable {
+            return Err(Error::store(&self.path, StoreProblem::ReadOnly));
+        }
         let mut bytes = Vec::new();
         let mut offsets = Vec::with_capacity(records.len());
         for record in records {
@@ -242,7 +278,7 @@ impl Log {
         if let Err(e) = written {
             // Best effort: a partial record left behind is cut off on the next open anyway.
             let _ = self.file.set_len(at);
-            return Err(Error::io(&self.path, e));
+            return Err(write_error(&self.path, e));
         }
         self.len += bytes.len() as u64;
         Ok(offsets)
@@ -284,6 +320,11 @@ impl Log {
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether records can be appended (the log was not opened read-only).
+    pub fn is_writable(&self) -> bool {
+        self.writable
     }
 
     /// The length of the file in bytes.
@@ -342,15 +383,42 @@ fn read_record_at(path: &Path, file: &File, offset: u64, limit: u64) -> Result<R
     decode(&body).ok_or_else(|| corrupt(path, offset, "malformed"))
 }
 
-/// Opens an index file for reading and appending, and takes its lock.
+/// Opens an index file for reading and appending, and takes its lock. A file whose
+/// permissions say read-only is not written, even by a user who could (root).
 fn open_locked(path: &Path) -> Result<File> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
+    let read_only = || Error::store(path, StoreProblem::ReadOnly);
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(read_only());
+    }
+    let file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(file) => file,
+        // Readable but not writable (a read-only file system, or another user's file).
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+            ) && File::open(path).is_ok() =>
+        {
+            return Err(read_only());
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
     lock(path, &file)?;
     Ok(file)
+}
+
+/// The error of a failed write to `path`: a full disk and a read-only file are named as such.
+fn write_error(path: &Path, e: std::io::Error) -> Error {
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+            let reason = e.to_string();
+            Error::store(path, StoreProblem::Full { reason })
+        }
+        ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => {
+            Error::store(path, StoreProblem::ReadOnly)
+        }
+        _ => Error::io(path, e),
+    }
 }
 
 /// How long [`lock`] waits for another holder to let go: a process that is exiting, or a
@@ -766,6 +834,44 @@ mod tests {
         std::fs::write(&path, &torn).unwrap();
         let (_, seen) = replay(&path).unwrap();
         assert_eq!(seen.len(), records().len() - 1);
+    }
+
+    /// A read-only open of a file with an incomplete last record reads the whole records,
+    /// leaves the file as it is, and refuses to append; a file whose permissions say
+    /// read-only is refused by a writable open (even to root) and read by a read-only one.
+    #[test]
+    fn read_only_opens_change_nothing() {
+        let (_dir, path, offsets) = written();
+        let whole = std::fs::read(&path).unwrap();
+        let last = *offsets.last().unwrap() as usize;
+        std::fs::write(&path, &whole[..last + 5]).unwrap();
+        let torn = std::fs::read(&path).unwrap();
+        let mut seen = Vec::new();
+        let (mut log, _) = Log::open_read_only(&path, |at, r| {
+            seen.push((at, r));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), records().len() - 1);
+        assert!(!log.is_writable());
+        let refused = log.append(&Record::Remove { id: "x".into() }).unwrap_err();
+        assert!(matches!(
+            refused,
+            Error::Store {
+                problem: StoreProblem::ReadOnly,
+                ..
+            }
+        ));
+        assert_eq!(log.read(offsets[0]).unwrap(), records()[0]);
+        drop(log);
+        assert_eq!(std::fs::read(&path).unwrap(), torn);
+
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&path, permissions).unwrap();
+        assert_eq!(problem(replay(&path)), StoreProblem::ReadOnly);
+        assert!(Log::open_read_only(&path, |_, _| Ok(())).is_ok());
+        assert_eq!(std::fs::read(&path).unwrap(), torn);
     }
 
     /// Damage before the last record is an error that names the record's offset: the file is

@@ -17,6 +17,18 @@
 //! - Compaction (dropping removed and expired documents) writes a new file beside the old
 //!   one, flushes it, and renames it over the old one: the rename is atomic, so a crash leaves
 //!   either file, whole.
+//! - A write that fails (a full disk, a quota or file size limit:
+//!   [`StoreProblem::Full`](crate::StoreProblem::Full); a file system remounted read-only:
+//!   [`ReadOnly`](crate::StoreProblem::ReadOnly)) is cut back off the file and changes
+//!   nothing in memory: the index holds what it held before, and the next insert can
+//!   succeed once there is room. A failed compaction leaves the old file and removes its
+//!   partial copy.
+//! - One writer at a time: a writable open takes the file's lock
+//!   ([`Locked`](crate::StoreProblem::Locked) otherwise) and refuses a file whose
+//!   permissions say read-only. [`Store::open_read_only`] takes no lock and never writes: it
+//!   sees the records that were whole when it opened the file, which a writer only ever
+//!   appends to (or replaces whole, by compaction's rename), so a checker can run beside an
+//!   ingest job, or on a read-only copy.
 //!
 //! An embedded database (SQLite, redb) would give the same guarantees with a general engine
 //! and its dependency tree; this layout needs only the standard library and the hash the

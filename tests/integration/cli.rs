@@ -495,15 +495,7 @@ fn scan_html_writes_a_page_per_pair_and_an_index() {
 /// with other settings, exits 2 with a message that names it.
 #[test]
 fn index_add_then_check_an_article() {
-    let scratch = Scratch::new();
-    scratch.write("old/original.txt", ORIGINAL);
-    scratch.write("old/other.txt", OTHER);
-    scratch.write("new/edited.txt", edited());
-    let add = neardup(
-        scratch.path(),
-        &["index", "add", "--db", "news.ndx", "old", "-q"],
-    );
-    assert_eq!(add.code, 0, "{}", add.stderr);
+    let scratch = indexed_old_with_new_beside();
     let check = neardup(
         scratch.path(),
         &[
@@ -566,4 +558,151 @@ fn index_add_then_check_an_article() {
     let missing = neardup(scratch.path(), &["check", "--db", "none.ndx", "new"]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("none.ndx"), "{}", missing.stderr);
+}
+
+/// A folder `old` (an article and an unrelated one) indexed in `news.ndx`, and beside it a
+/// folder `new` with a light edit of the article.
+fn indexed_old_with_new_beside() -> Scratch {
+    let scratch = Scratch::new();
+    scratch.write("old/original.txt", ORIGINAL);
+    scratch.write("old/other.txt", OTHER);
+    scratch.write("new/edited.txt", edited());
+    let add = neardup(
+        scratch.path(),
+        &["index", "add", "--db", "news.ndx", "old", "-q"],
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    scratch
+}
+
+/// The ids of `index add --acks` output (`{"type":"added","id":…}` lines).
+fn acknowledged(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).expect("a JSON line");
+            assert_eq!(record["type"], "added", "{line}");
+            record["id"].as_str().expect("an id").to_string()
+        })
+        .collect()
+}
+
+/// A full disk, simulated with a file size limit: `index add` stops with an error that names
+/// the index and says there is no room and how many articles went in. Every article it
+/// acknowledged is in the index and no other: a second run without the limit finds exactly
+/// those already there and adds the rest. The file held only whole records (compacting it
+/// changes no byte count).
+#[test]
+fn a_full_disk_stops_index_add_and_loses_nothing_acknowledged() {
+    let scratch = Scratch::new();
+    let mut rng = util::Rng::new(5);
+    for i in 0..40 {
+        scratch.write(&format!("feed/{i:02}.txt"), util::article(&mut rng, 600));
+    }
+    let args = [
+        "index", "add", "--db", "news.ndx", "--acks", "--batch", "3", "feed", "-q",
+    ];
+    // 96 blocks: 48 or 96 KiB, a part of the 40 articles (about 4 KB each).
+    let full = util::neardup_with_file_limit(scratch.path(), &args, 96);
+    assert_eq!(full.code, 2, "{}", full.stderr);
+    assert!(
+        full.stderr
+            .contains("news.ndx: no room to write (File too large"),
+        "{}",
+        full.stderr
+    );
+    let acked = acknowledged(&full.stdout);
+    assert!(
+        !acked.is_empty() && acked.len() < 40,
+        "the limit falls mid-way: {} acknowledged",
+        acked.len()
+    );
+    let told = format!(
+        "{} articles were added before it; the other {} were not",
+        acked.len(),
+        40 - acked.len()
+    );
+    assert!(full.stderr.contains(&told), "{}", full.stderr);
+    let size = |scratch: &Scratch| {
+        std::fs::metadata(scratch.path().join("news.ndx"))
+            .unwrap()
+            .len()
+    };
+    let after_error = size(&scratch);
+
+    let compact = neardup(scratch.path(), &["index", "compact", "--db", "news.ndx"]);
+    assert_eq!(compact.code, 0, "{}", compact.stderr);
+    assert!(
+        compact.stdout.contains(&format!(
+            "{} documents kept, 0 dropped; {after_error} -> {after_error} bytes",
+            acked.len()
+        )),
+        "{}",
+        compact.stdout
+    );
+    assert_eq!(size(&scratch), after_error);
+
+    let rest = neardup(
+        scratch.path(),
+        &["index", "add", "--db", "news.ndx", "--acks", "feed"],
+    );
+    assert_eq!(rest.code, 0, "{}", rest.stderr);
+    let added = acknowledged(&rest.stdout);
+    let mut all: Vec<String> = acked.iter().chain(&added).cloned().collect();
+    all.sort();
+    let want: Vec<String> = (0..40).map(|i| format!("{i:02}.txt")).collect();
+    assert_eq!(
+        all, want,
+        "each article added once, in one run or the other"
+    );
+    let summary = format!(
+        "{} added, {} already in the index, 0 skipped; news.ndx holds 40 documents",
+        added.len(),
+        acked.len()
+    );
+    assert!(rest.stderr.contains(&summary), "{}", rest.stderr);
+}
+
+/// A read-only index file (its permissions say so; root is held to them too): commands that
+/// write it fail with an error naming it, and change nothing; `check` (without `--insert`)
+/// and `index stats` only read it, and work.
+#[test]
+fn a_read_only_index_can_be_checked_but_not_written() {
+    let scratch = indexed_old_with_new_beside();
+    let path = scratch.path().join("news.ndx");
+    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&path, permissions).unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    for args in [
+        &["check", "--db", "news.ndx", "--insert", "new"][..],
+        &["index", "add", "--db", "news.ndx", "new"],
+        &["index", "compact", "--db", "news.ndx"],
+    ] {
+        let refused = neardup(scratch.path(), args);
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused
+                .stderr
+                .contains("news.ndx: read-only: it cannot be written"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    let check = neardup(
+        scratch.path(),
+        &[
+            "check", "--db", "news.ndx", "new", "--format", "jsonl", "-q",
+        ],
+    );
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert_eq!(records(&check.stdout)[0]["kind"], "near-duplicate");
+    let stats = neardup(scratch.path(), &["index", "stats", "--db", "news.ndx"]);
+    assert!(stats.stdout.contains("2 documents"), "{}", stats.stdout);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is unchanged"
+    );
 }

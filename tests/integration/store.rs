@@ -309,6 +309,47 @@ fn files_it_cannot_use_are_clear_errors() {
     assert_eq!(Store::open(&path, looser).unwrap().len(), 1);
 }
 
+/// A read-only open takes no lock: it opens a file that a writer holds and sees the
+/// documents added before it opened, matching as `Index::query` over those does. Inserting, removing and
+/// compacting through it fail with `ReadOnly` and change neither the file nor its documents.
+#[test]
+fn a_read_only_store_checks_beside_a_writer_and_writes_nothing() {
+    let scratch = Scratch::new();
+    let path = scratch.path().join("news.ndx");
+    let docs = mixed();
+    let (first, later) = docs.split_at(docs.len() / 2);
+    let writer = Store::create(&path, Config::default()).unwrap();
+    writer.insert_batch(first.to_vec()).unwrap();
+    let reader = Store::open_read_only(&path, Config::default()).unwrap();
+    writer.insert_batch(later.to_vec()).unwrap();
+    assert_eq!(reader.len(), first.len(), "what was there when it opened");
+    let mut index = Index::new(Config::default()).unwrap();
+    index.insert_batch(first.to_vec()).unwrap();
+    let mut flagged = 0;
+    for doc in later {
+        let want = index.query(doc).unwrap();
+        let got = reader.check(doc).unwrap();
+        assert_eq!(shown(&got), shown(&want), "checking {}", doc.id);
+        flagged += got.len();
+    }
+    assert!(flagged > 0, "the later half has matches in the first");
+    let before = std::fs::read(&path).unwrap();
+    let read_only = |result: Result<(), Error>| match result {
+        Err(Error::Store {
+            problem: StoreProblem::ReadOnly,
+            path: named,
+        }) => assert_eq!(named, path),
+        other => panic!("expected ReadOnly, got {other:?}"),
+    };
+    read_only(reader.insert(later[0].clone()).map(drop));
+    read_only(reader.check_and_insert(later[0].clone()).map(drop));
+    read_only(reader.remove(&first[0].id).map(drop));
+    read_only(reader.compact().map(drop));
+    assert_eq!(reader.len(), first.len());
+    assert!(reader.contains(&first[0].id) && !reader.contains(&later[0].id));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
 /// A writer (`neardup index add --acks`) killed with SIGKILL at random moments, 200 times:
 /// the index always opens; it holds every document whose insert was acknowledged, and the
 /// documents of each run that it holds are the first ones of that run's input, each whole

@@ -166,11 +166,34 @@ pub struct Output {
 
 /// Runs the built `neardup` in `dir` with `args`, `threads` rayon threads and `stdin`.
 pub fn neardup_in(dir: &Path, args: &[&str], threads: usize, stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_neardup"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_neardup"));
+    command
         .args(args)
+        .env("RAYON_NUM_THREADS", threads.to_string());
+    run(command, dir, stdin)
+}
+
+/// Runs the built `neardup` in `dir` with `args`, from a shell that limits the size of any
+/// file it writes to `blocks` blocks of `ulimit -f` (512 or 1024 bytes, by shell): a simulated
+/// full disk. A write past the limit fails with "File too large" (the `SIGXFSZ` that would
+/// kill the process is ignored), as a write to a full disk fails with "No space left".
+pub fn neardup_with_file_limit(dir: &Path, args: &[&str], blocks: u64) -> Output {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_neardup"))
+        .args(args);
+    run(command, dir, b"")
+}
+
+/// Runs a command in `dir` with `stdin` as its input.
+fn run(mut command: Command, dir: &Path, stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command
         .current_dir(dir)
-        .env("RAYON_NUM_THREADS", threads.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
