@@ -9,6 +9,11 @@
 //! optimisation cannot look fast. Besides criterion's per-check time, the bench prints the
 //! median and 99th percentile of one pass over the probes. Run `cargo bench --bench store`
 //! (the 100k index takes about a minute to build), or `-- store_10k` for the small one.
+//!
+//! The group `store_1m` (1,000,000 articles: about 10 minutes and 12 GB of memory to build)
+//! runs only when `NEARDUP_BENCH_1M` names a folder: the index is built there once, kept,
+//! and opened by later runs (`NEARDUP_BENCH_1M=/tmp/bench1m cargo bench --bench store --
+//! store_1m`). Its build time and the opening time are printed.
 
 #[path = "../examples/gencorpus/generate.rs"]
 #[allow(dead_code)]
@@ -24,7 +29,7 @@ use neardup::{Config, Document, Store};
 const PROBES: usize = 200;
 
 /// An index of `n` generated articles (minus the probes) in `dir`, and the probes, each with
-/// the id of its base article.
+/// the id of its base article. An index file already there is opened, not built again.
 fn built(n: usize, dir: &std::path::Path) -> (Store, Vec<(Document, String)>) {
     let sources = generate::read_sources(&generate::default_sources()).expect("sources");
     let options = generate::Options {
@@ -47,7 +52,26 @@ fn built(n: usize, dir: &std::path::Path) -> (Store, Vec<(Document, String)>) {
         );
         probes.push((probe, t.source.to_string()));
     }
-    let store = Store::create(dir.join(format!("bench-{n}.ndx")), Config::default()).unwrap();
+    let path = dir.join(format!("bench-{n}.ndx"));
+    if path.exists() {
+        let start = Instant::now();
+        let store = Store::open(&path, Config::default()).unwrap();
+        println!(
+            "opened {} ({} articles) in {:?}",
+            path.display(),
+            store.len(),
+            start.elapsed()
+        );
+        assert_eq!(
+            store.len(),
+            n - probes.len(),
+            "{} holds another corpus",
+            path.display()
+        );
+        return (store, probes);
+    }
+    let start = Instant::now();
+    let store = Store::create(&path, Config::default()).unwrap();
     let docs: Vec<Document> = corpus
         .docs
         .into_iter()
@@ -58,6 +82,7 @@ fn built(n: usize, dir: &std::path::Path) -> (Store, Vec<(Document, String)>) {
     for chunk in docs.chunks(5000) {
         store.insert_batch(chunk.to_vec()).unwrap();
     }
+    println!("built {} articles in {:?}", store.len(), start.elapsed());
     (store, probes)
 }
 
@@ -70,15 +95,18 @@ fn finds(store: &Store, probe: &Document, source: &str) -> bool {
 /// An index of `n` articles with its probes, which of them find their source, and where it
 /// lives (removed at the end).
 struct Prepared {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     store: Store,
     probes: Vec<(Document, String)>,
     expected: Vec<bool>,
 }
 
-fn prepared(n: usize) -> Prepared {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, probes) = built(n, dir.path());
+fn prepared(n: usize, keep_in: Option<&std::path::Path>) -> Prepared {
+    let dir = match keep_in {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().unwrap()),
+    };
+    let (store, probes) = built(n, keep_in.unwrap_or_else(|| dir.as_ref().unwrap().path()));
     // The probes that find their base article now must find it in every timed check.
     let expected: Vec<bool> = probes.iter().map(|(p, s)| finds(&store, p, s)).collect();
     let found = expected.iter().filter(|&&e| e).count();
@@ -98,8 +126,7 @@ fn prepared(n: usize) -> Prepared {
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
-        "store_{}k check: median {:?}, p99 {:?} over {} probes ({found} find their source)",
-        n / 1000,
+        "store_{n} check: median {:?}, p99 {:?} over {} probes ({found} find their source)",
         at(0.5),
         at(0.99),
         times.len()
@@ -112,14 +139,19 @@ fn prepared(n: usize) -> Prepared {
     }
 }
 
-fn bench_check(c: &mut Criterion, n: usize) {
-    let mut group = c.benchmark_group(format!("store_{}k", n / 1000));
+fn bench_check(c: &mut Criterion, n: usize, keep_in: Option<&std::path::Path>) {
+    let name = if n >= 1_000_000 {
+        format!("store_{}m", n / 1_000_000)
+    } else {
+        format!("store_{}k", n / 1000)
+    };
+    let mut group = c.benchmark_group(name);
     group.sample_size(20);
     // Built on first use: a filter that leaves this group out does not build its index.
     let mut ready: Option<Prepared> = None;
     let mut next = 0;
     group.bench_function("check", |b| {
-        let p = ready.get_or_insert_with(|| prepared(n));
+        let p = ready.get_or_insert_with(|| prepared(n, keep_in));
         b.iter(|| {
             let i = next % p.probes.len();
             let (probe, source) = &p.probes[i];
@@ -175,8 +207,16 @@ fn bench_insert(c: &mut Criterion) {
 
 fn benches(c: &mut Criterion) {
     bench_insert(c);
-    bench_check(c, 10_000);
-    bench_check(c, 100_000);
+    bench_check(c, 10_000, None);
+    bench_check(c, 100_000, None);
+    match std::env::var_os("NEARDUP_BENCH_1M") {
+        Some(dir) => {
+            let dir = std::path::PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            bench_check(c, 1_000_000, Some(&dir));
+        }
+        None => println!("store_1m: skipped (set NEARDUP_BENCH_1M to a folder to run it)"),
+    }
 }
 
 criterion_group!(store, benches);

@@ -28,6 +28,10 @@ use rayon::prelude::*;
 use crate::document::DocId;
 use crate::minhash::Signature;
 
+pub(crate) mod sorted;
+
+pub use sorted::SortedLsh;
+
 /// The probability that two documents of Jaccard `s` become candidates: `1 - (1 - s^r)^b`.
 pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
     1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
@@ -183,6 +187,12 @@ pub fn partition<T: Copy>(
     starts
 }
 
+/// An estimate of the heap memory a hash map holds, in bytes: its slots (key, value and one
+/// control byte each, at most 7/8 of them full), not what keys or values point to.
+pub fn heap_bytes<K, V, S>(map: &HashMap<K, V, S>) -> usize {
+    map.capacity() * 8 / 7 * (std::mem::size_of::<(K, V)>() + 1)
+}
+
 /// The pairs of `(owner, entry)` items of one bucket whose owners differ, lower owner first,
 /// when the lower owner passes `keep`.
 fn push_pairs(
@@ -268,6 +278,23 @@ impl Table {
         }
     }
 
+    fn heap_bytes(&self) -> usize {
+        let lists: usize = self.shared.iter().map(|l| l.capacity() * 4).sum();
+        heap_bytes(&self.map) + self.shared.capacity() * 24 + lists
+    }
+
+    /// Every entry with its key, bucket by bucket.
+    fn entries(&self) -> impl Iterator<Item = (u64, DocId)> + '_ {
+        self.map.iter().flat_map(|(&key, held)| {
+            let ids = if held.0 & SHARED == 0 {
+                std::slice::from_ref(held)
+            } else {
+                &self.shared[(held.0 & !SHARED) as usize][..]
+            };
+            ids.iter().map(move |&id| (key, id))
+        })
+    }
+
     /// The documents in the bucket of `key`, in insertion order.
     fn get(&self, key: &u64) -> &[DocId] {
         match self.map.get(key) {
@@ -310,6 +337,11 @@ impl Lsh {
     /// Number of bands.
     pub fn bands(&self) -> usize {
         self.tables.len()
+    }
+
+    /// An estimate of the heap memory the tables hold, in bytes (see [`heap_bytes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.tables.iter().map(Table::heap_bytes).sum()
     }
 
     /// Rows per band.

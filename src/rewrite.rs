@@ -61,6 +61,10 @@ use std::collections::HashMap;
 
 use crate::passage::{Passage, Passages};
 
+mod counts;
+
+use counts::Counts;
+
 /// The weight of a content word (see the module docs).
 pub const CONTENT_WEIGHT: u32 = 2;
 /// The weight of a function word.
@@ -71,7 +75,7 @@ pub const FUNCTION_WEIGHT: u32 = 1;
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     docs: u32,
-    passage_df: HashMap<u64, u32, ahash::RandomState>,
+    passage_df: Counts,
 }
 
 /// Documents counted per task of [`Stats::add_batch`], at least.
@@ -113,8 +117,14 @@ impl Stats {
                 a
             });
         self.docs += docs.len() as u32;
+        let added = prints.len();
         for (f, n) in prints {
-            *self.passage_df.entry(f).or_default() += n;
+            self.passage_df.add(f, n);
+        }
+        // A large batch (a scan's, say) is merged now, so that lookups read one array; the
+        // cost is then at most a few times that of the batch.
+        if added >= self.passage_df.len() / 4 {
+            self.passage_df.merge();
         }
     }
 
@@ -122,16 +132,15 @@ impl Stats {
     /// have added exactly these passages before.
     pub fn remove(&mut self, passages: &Passages) {
         self.docs = self.docs.checked_sub(1).expect("a document was added");
-        for f in distinct_prints(passages, &mut Vec::new()) {
-            let left = self
-                .passage_df
-                .get_mut(f)
-                .expect("the fingerprint was counted");
-            *left -= 1;
-            if *left == 0 {
-                self.passage_df.remove(f);
-            }
+        for &f in distinct_prints(passages, &mut Vec::new()) {
+            self.passage_df.sub(f, 1);
         }
+    }
+
+    /// Makes lookups as fast as they can be after many documents were added in small
+    /// batches (one pass over the counts).
+    pub fn settle(&mut self) {
+        self.passage_df.merge();
     }
 
     /// The number of documents counted.
@@ -139,10 +148,15 @@ impl Stats {
         self.docs
     }
 
+    /// An estimate of the heap memory the counts hold, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.passage_df.heap_bytes()
+    }
+
     /// The number of documents counted that have a passage with this
     /// [`Passage::fingerprint`].
     pub fn documents_with(&self, fingerprint: u64) -> u32 {
-        self.passage_df.get(&fingerprint).copied().unwrap_or(0)
+        self.passage_df.get(fingerprint)
     }
 
     /// Whether a passage recurs, with the same content terms, in at least `min_docs`

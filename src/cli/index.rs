@@ -199,14 +199,25 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
     let size = std::fs::metadata(&args.db)
         .map_err(|e| neardup::Error::io(&args.db, e).to_string())?
         .len();
+    let memory = store.memory();
+    let per_document = |bytes: u64| bytes / (store.len() as u64).max(1);
+    let mb = |bytes: u64| bytes as f64 / 1e6;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let written = writeln!(
         out,
-        "{}: {} documents, {} bytes on disk",
+        "{}: {} documents, {} bytes on disk ({} per document)\n\
+         in memory about {:.1} MB: sentence tables {:.1} MB, document tables {:.1} MB, \
+         the rest {:.1} MB ({} bytes per document)",
         args.db.display(),
         store.len(),
-        size
+        size,
+        per_document(size),
+        mb(memory.total()),
+        mb(memory.sentence_tables),
+        mb(memory.document_tables),
+        mb(memory.documents),
+        per_document(memory.documents),
     );
     super::finish_write(written)?;
     Ok(EXIT_CLEAN)

@@ -12,7 +12,7 @@ use crate::config::{Config, NORMALIZE_VERSION};
 use crate::detect::{Detector, PASSAGE_BANDS, PASSAGE_ROWS, Profile, Side};
 use crate::document::{DocId, Document, Timestamp};
 use crate::error::{Error, InputProblem, Result, StoreProblem};
-use crate::lsh::{self, Lsh};
+use crate::lsh::{self, Lsh, SortedLsh};
 use crate::report::Match;
 use crate::rewrite::Stats;
 use crate::search::{self, Searched};
@@ -73,7 +73,8 @@ pub struct Store {
 #[derive(Debug)]
 struct State {
     lsh: Lsh,
-    passage_lsh: Lsh,
+    /// Sorted arrays: the sentence tables are most of the index's memory.
+    passage_lsh: SortedLsh,
     stats: Stats,
     /// By [`DocId`]; `None` once removed.
     slots: Vec<Option<Slot>>,
@@ -237,8 +238,16 @@ impl Store {
                 .map(|((offset, entry), analysed)| (entry, *offset, analysed))
                 .collect();
             let mut state = self.state.write().expect("no panic while writing");
-            state.add_all(docs);
+            state.add_all(docs, true);
         }
+        // Everything into the sorted arrays (the additions' hash tables cost more per entry),
+        // and no room kept for growth that may never come.
+        let mut state = self.state.write().expect("no panic while writing");
+        state.passage_lsh.merge();
+        state.stats.settle();
+        state.slots.shrink_to_fit();
+        state.entries.shrink_to_fit();
+        state.prints.shrink_to_fit();
         Ok(())
     }
 
@@ -266,6 +275,30 @@ impl Store {
     /// Whether a document with this id is in the index.
     pub fn contains(&self, id: &str) -> bool {
         self.read().ids.contains_key(id)
+    }
+
+    /// An estimate of the memory the index holds, from the capacities of its structures
+    /// (hash tables counted slot by slot; the allocator's own overhead is not counted).
+    pub fn memory(&self) -> Memory {
+        let state = self.read();
+        let ids: usize = state.ids.keys().map(String::capacity).sum();
+        let same: usize = state.by_text.values().map(|v| v.capacity() * 4).sum();
+        let outlets: usize = state.outlets.keys().map(String::capacity).sum();
+        let documents = state.slots.capacity() * std::mem::size_of::<Option<Slot>>()
+            + lsh::heap_bytes(&state.ids)
+            + ids
+            + lsh::heap_bytes(&state.by_text)
+            + same
+            + lsh::heap_bytes(&state.outlets)
+            + outlets
+            + state.stats.heap_bytes()
+            + state.entries.capacity() * std::mem::size_of::<(DocId, u32)>()
+            + state.prints.capacity() * 8;
+        Memory {
+            document_tables: state.lsh.heap_bytes() as u64,
+            sentence_tables: state.passage_lsh.heap_bytes() as u64,
+            documents: documents as u64,
+        }
     }
 
     /// The indexed documents that are exact duplicates, near-duplicates or rewrites of `doc`,
@@ -351,7 +384,7 @@ impl Store {
         self.state
             .write()
             .expect("no panic while writing")
-            .add_all(docs);
+            .add_all(docs, false);
         Ok(())
     }
 
@@ -498,6 +531,25 @@ impl Store {
     }
 }
 
+/// The memory an index holds (see [`Store::memory`]), in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Memory {
+    /// The band tables of the documents' signatures.
+    pub document_tables: u64,
+    /// The band tables of the sentences' signatures (none without rewrites).
+    pub sentence_tables: u64,
+    /// Everything else: per document its slot, id and text hash; per sentence its entry and
+    /// fingerprint, and the boilerplate counts.
+    pub documents: u64,
+}
+
+impl Memory {
+    /// The sum of the parts.
+    pub fn total(&self) -> u64 {
+        self.document_tables + self.sentence_tables + self.documents
+    }
+}
+
 /// What [`Store::compact`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Compaction {
@@ -559,7 +611,7 @@ impl State {
         );
         State {
             lsh: Lsh::new(bands, rows),
-            passage_lsh: Lsh::with_max_bucket(PASSAGE_BANDS, PASSAGE_ROWS, PASSAGE_MAX_BUCKET),
+            passage_lsh: SortedLsh::new(PASSAGE_BANDS, PASSAGE_MAX_BUCKET),
             stats: Stats::new(),
             slots: Vec::new(),
             ids: HashMap::default(),
@@ -616,11 +668,12 @@ impl State {
 
     /// Adds an analysed document whose record is at `offset`.
     fn add(&mut self, entry: &Entry, offset: u64, analysed: Analysed) {
-        self.add_all(vec![(entry, offset, analysed)]);
+        self.add_all(vec![(entry, offset, analysed)], false);
     }
 
-    /// Adds analysed documents in order, with one pass over the band tables for all.
-    fn add_all(&mut self, docs: Vec<(&Entry, u64, Analysed)>) {
+    /// Adds analysed documents in order, with one pass over the band tables for all. In
+    /// `bulk` (opening a file), the sentence tables are not searchable until merged.
+    fn add_all(&mut self, docs: Vec<(&Entry, u64, Analysed)>, bulk: bool) {
         let mut rows = Vec::with_capacity(docs.len());
         let mut passage_rows = Vec::new();
         let passages: Vec<_> = docs.iter().map(|d| &d.2.profile.passages).collect();
@@ -656,7 +709,11 @@ impl State {
             self.ids.insert(entry.id.clone(), doc);
         }
         self.lsh.insert_batch(&rows);
-        self.passage_lsh.insert_batch(&passage_rows);
+        if bulk {
+            self.passage_lsh.load_batch(&passage_rows);
+        } else {
+            self.passage_lsh.insert_batch(&passage_rows);
+        }
     }
 
     /// The document with this id and its slot.

@@ -45,4 +45,4 @@
 mod index;
 pub mod log;
 
-pub use index::{Compaction, Store};
+pub use index::{Compaction, Memory, Store};
