@@ -654,7 +654,8 @@ impl Searched for Index {
     }
 
     fn candidates(&self, probe: &Profile) -> Vec<DocId> {
-        search::doc_candidates(&self.lsh, self.by_text.get(&probe.text_hash), probe)
+        let keys = self.lsh.keys(&probe.signature);
+        search::doc_candidates(self.lsh.hits(&keys), self.by_text.get(&probe.text_hash))
     }
 
     fn passage_hits(&self, keys: &[u64]) -> Vec<DocId> {

@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use crate::detect::{Detector, MIN_PASSAGE_PAIRS, Profile, Side};
 use crate::document::{DocId, Document};
 use crate::error::Result;
-use crate::lsh::Lsh;
 use crate::report::{Kind, Match};
 use crate::rewrite::{self, Stats};
 
@@ -144,20 +143,18 @@ pub(crate) fn query(
     Ok(found.into_iter().map(|(_, m)| m).collect())
 }
 
-/// The documents of the band tables `lsh` that share a band key with `probe`, and those
-/// with its normalised text (`same_text`), sorted, without repeats: what
+/// The documents that share a band key with a probe (`hits`, from its band tables), and
+/// those with its normalised text (`same_text`), sorted, without repeats: what
 /// [`Searched::candidates`] gives for an index of either kind.
 pub(crate) fn doc_candidates(
-    lsh: &Lsh,
+    hits: impl Iterator<Item = DocId>,
     same_text: Option<&Vec<DocId>>,
-    probe: &Profile,
 ) -> Vec<DocId> {
-    let mut candidates = lsh.query(&lsh.keys(&probe.signature));
-    if let Some(same) = same_text {
-        candidates.extend(same);
-        candidates.sort_unstable();
-        candidates.dedup();
-    }
+    let mut candidates: Vec<DocId> = hits
+        .chain(same_text.into_iter().flatten().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
     candidates
 }
 

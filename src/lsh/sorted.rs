@@ -13,12 +13,14 @@ use crate::document::DocId;
 const MERGE_MIN: usize = 1 << 16;
 
 /// Bits of a key that pick its slice of a band's array (see [`Band::directory`]).
+/// At most: a band of `n` entries gets about `n / 16` slots (a 256 KiB directory from a
+/// million entries on).
 const DIRECTORY_BITS: u32 = 16;
 
 /// Band tables that answer what [`Lsh`](super::Lsh) answers for the same entries, in 12
 /// bytes per entry and band: each band keeps its entries as one array of (key, entry) sorted
-/// by key, with a directory of where each run of keys with the same top 16 bits starts, so
-/// a lookup reads a slice of a few dozen entries. Entries added since the last merge wait
+/// by key, with a directory of where each run of keys with the same top bits starts, so a
+/// lookup reads a slice of a few dozen entries. Entries added since the last merge wait
 /// in a small hash table, and entries taken out are remembered until the next merge drops
 /// them; a merge happens when the additions reach a quarter of the array. A hash table
 /// costs about 28 bytes per entry and band (slack included): for an index of sentences, 32
@@ -53,9 +55,10 @@ struct Band {
     sorted: Vec<[u32; 3]>,
     /// Whether [`SortedLsh::load_batch`] added entries since the last merge.
     unsorted: bool,
-    /// `directory[p]` is the index in `sorted` of the first key whose top
-    /// [`DIRECTORY_BITS`] bits are `p` or more; one more element at the end.
+    /// `directory[p]` is the index in `sorted` of the first key whose top `bits` bits are
+    /// `p` or more; one more element at the end.
     directory: Vec<u32>,
+    bits: u32,
     /// Entries added since the last merge.
     recent: Table,
     recent_len: usize,
@@ -141,7 +144,11 @@ impl SortedLsh {
             let sorted = band.bucket(key);
             let recent = band.recent.get(&key);
             // Stops counting once the bucket is too large.
-            let size = sorted.iter().filter(live).take(self.max_bucket + 1).count();
+            let size = sorted
+                .iter()
+                .filter(live)
+                .take(self.max_bucket.saturating_add(1))
+                .count();
             let fits = size + recent.len() <= self.max_bucket;
             let sorted = sorted.iter().filter(live).map(|e| DocId(e[2]));
             let recent = recent.iter().copied();
@@ -155,7 +162,8 @@ impl Band {
         Band {
             sorted: Vec::new(),
             unsorted: false,
-            directory: vec![0; (1 << DIRECTORY_BITS) + 1],
+            directory: vec![0; 3],
+            bits: 1,
             recent: Table::new(),
             recent_len: 0,
         }
@@ -167,7 +175,7 @@ impl Band {
             !self.unsorted,
             "entries loaded in bulk are merged before lookups"
         );
-        run_of(&self.sorted, &self.directory, DIRECTORY_BITS, key)
+        run_of(&self.sorted, &self.directory, self.bits, key)
     }
 
     fn merge(&mut self, removed: &HashSet<DocId, ahash::RandomState>) {
@@ -188,7 +196,8 @@ impl Band {
         self.sorted.shrink_to_fit();
         self.recent = Table::new();
         self.recent_len = 0;
-        self.directory = directory(&self.sorted, DIRECTORY_BITS);
+        self.bits = (self.sorted.len() / 16).max(2).ilog2().min(DIRECTORY_BITS);
+        self.directory = directory(&self.sorted, self.bits);
     }
 }
 
@@ -259,9 +268,14 @@ mod tests {
 
     /// Random inserts and removals, merged at random moments: every lookup gives the hits of
     /// hash tables holding the same entries, buckets over the cap left out alike. Keys come
-    /// from a small set, so buckets grow past the cap.
+    /// from a small set, so buckets grow past the cap; and without a cap (document tables).
     #[test]
     fn answers_what_hash_tables_answer() {
+        answers_as_hash_tables_with_cap(5);
+        answers_as_hash_tables_with_cap(usize::MAX);
+    }
+
+    fn answers_as_hash_tables_with_cap(cap: usize) {
         let mut state = 11u64;
         let mut next = |n: u64| {
             state = state
@@ -271,7 +285,10 @@ mod tests {
         };
         // Four top-bit prefixes: many keys share a slice of the directory.
         let key = |k: u64| (k % 4) << 60 | (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20);
-        let (bands, cap) = (4, 5);
+        let bands = 4;
+        // Empty, never merged: any key, high bits set or not, finds nothing.
+        let empty = SortedLsh::new(bands, cap);
+        assert_eq!(empty.hits(&[u64::MAX, 0, 1 << 63, 7]).count(), 0);
         let mut sorted = SortedLsh::new(bands, cap);
         let mut tables = Lsh::with_max_bucket(bands, 1, cap);
         // A first part loaded in bulk, then merged, as an index file is opened.

@@ -72,7 +72,7 @@ pub struct Store {
 /// The in-memory part: tables, statistics and where each document's record is.
 #[derive(Debug)]
 struct State {
-    lsh: Lsh,
+    lsh: SortedLsh,
     /// Sorted arrays: the sentence tables are most of the index's memory.
     passage_lsh: SortedLsh,
     stats: Stats,
@@ -203,7 +203,11 @@ impl Store {
     }
 
     fn with(path: &Path, config: Config, log: Log, state: State) -> Store {
-        let (bands, rows) = (state.lsh.bands(), state.lsh.rows());
+        let (bands, rows) = lsh::shape(
+            config.threshold,
+            config.num_hashes,
+            config.false_negative_weight,
+        );
         Store {
             detector: Detector::new(config),
             shape: Lsh::new(bands, rows),
@@ -243,6 +247,7 @@ impl Store {
         // Everything into the sorted arrays (the additions' hash tables cost more per entry),
         // and no room kept for growth that may never come.
         let mut state = self.state.write().expect("no panic while writing");
+        state.lsh.merge();
         state.passage_lsh.merge();
         state.stats.settle();
         state.slots.shrink_to_fit();
@@ -604,13 +609,13 @@ fn entry(doc: Document, inserted: Timestamp) -> Entry {
 
 impl State {
     fn new(config: &Config, reader: log::Reader) -> State {
-        let (bands, rows) = lsh::shape(
+        let (bands, _) = lsh::shape(
             config.threshold,
             config.num_hashes,
             config.false_negative_weight,
         );
         State {
-            lsh: Lsh::new(bands, rows),
+            lsh: SortedLsh::new(bands, usize::MAX),
             passage_lsh: SortedLsh::new(PASSAGE_BANDS, PASSAGE_MAX_BUCKET),
             stats: Stats::new(),
             slots: Vec::new(),
@@ -708,7 +713,11 @@ impl State {
             }));
             self.ids.insert(entry.id.clone(), doc);
         }
-        self.lsh.insert_batch(&rows);
+        if bulk {
+            self.lsh.load_batch(&rows);
+        } else {
+            self.lsh.insert_batch(&rows);
+        }
         if bulk {
             self.passage_lsh.load_batch(&passage_rows);
         } else {
@@ -757,7 +766,8 @@ impl Searched for View<'_> {
 
     fn candidates(&self, probe: &Profile) -> Vec<DocId> {
         let state = self.state;
-        search::doc_candidates(&state.lsh, state.by_text.get(&probe.text_hash), probe)
+        let keys = self.store.shape.keys(&probe.signature);
+        search::doc_candidates(state.lsh.hits(&keys), state.by_text.get(&probe.text_hash))
     }
 
     fn passage_hits(&self, keys: &[u64]) -> Vec<DocId> {
