@@ -25,13 +25,18 @@ enum Access {
     Create,
 }
 
-/// Opens the index at `db` for `access`.
-fn open(db: &Path, config: Config, access: Access) -> Result<Store, String> {
-    let store = match access {
-        Access::Create if !db.exists() => Store::create(db, config),
-        Access::Read => Store::open_read_only(db, config),
-        _ => Store::open(db, config),
+/// Opens the index at `db` for `access`, with a progress bar while its tables are rebuilt.
+fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Result<Store, String> {
+    if access == Access::Create && !db.exists() {
+        return Store::create(db, config).map_err(|e| e.to_string());
+    }
+    let bar = progress.bar("opening", 0);
+    let shown = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
     };
+    let store = Store::open_with_progress(db, config, access == Access::Read, &shown);
+    bar.finish_and_clear();
     store.map_err(|e| e.to_string())
 }
 
@@ -50,11 +55,11 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
     } else {
         Access::Read
     };
-    let store = open(&args.db, config.clone(), access)?;
+    let progress = Progress::new(args.detector.quiet);
+    let store = open(&args.db, config.clone(), access, &progress)?;
     let (batch, mut skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let documents = batch.documents.len();
     let bytes = batch.documents.iter().map(|d| d.text.len() as u64).sum();
-    let progress = Progress::new(args.detector.quiet);
     let bar = progress.bar("checking", documents as u64);
     let mut matches = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
@@ -135,7 +140,8 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
         return Err("--batch must be at least 1".into());
     }
     steps::threads(&args.detector)?;
-    let store = open(&args.db, config.clone(), Access::Create)?;
+    let progress = Progress::new(args.detector.quiet);
+    let store = open(&args.db, config.clone(), Access::Create, &progress)?;
     let (batch, skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let read = batch.documents.len();
     let (fresh, known): (Vec<Document>, Vec<Document>) = batch
@@ -148,7 +154,6 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
             doc.id
         ));
     }
-    let progress = Progress::new(args.detector.quiet);
     let fresh_count = fresh.len();
     let bar = progress.bar("adding", fresh_count as u64);
     let stdout = io::stdout();
@@ -195,7 +200,12 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
 /// `neardup index stats`.
 pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
     let config = args.detector.config();
-    let store = open(&args.db, config, Access::Read)?;
+    let store = open(
+        &args.db,
+        config,
+        Access::Read,
+        &Progress::new(args.detector.quiet),
+    )?;
     let size = std::fs::metadata(&args.db)
         .map_err(|e| neardup::Error::io(&args.db, e).to_string())?
         .len();
@@ -226,7 +236,12 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
 /// `neardup index compact`.
 pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
     let config = args.store.apply(args.detector.config());
-    let store = open(&args.db, config, Access::Write)?;
+    let store = open(
+        &args.db,
+        config,
+        Access::Write,
+        &Progress::new(args.detector.quiet),
+    )?;
     let done = store.compact().map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();

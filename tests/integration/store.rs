@@ -122,6 +122,38 @@ fn bbc_one_at_a_time_flags_what_a_scan_of_the_whole_set_flags() {
     assert_eq!(rechecked, twice);
 }
 
+/// Opening with progress reports the documents analysed, from none to all, and opens the
+/// same index as `Store::open` (read-only here).
+#[test]
+fn opening_reports_its_progress() {
+    let scratch = Scratch::new();
+    let path = scratch.path().join("news.ndx");
+    let docs = mixed();
+    Store::create(&path, Config::default())
+        .unwrap()
+        .insert_batch(docs.clone())
+        .unwrap();
+    let seen = std::cell::RefCell::new(Vec::new());
+    let store = Store::open_with_progress(&path, Config::default(), true, &|done, total| {
+        seen.borrow_mut().push((done, total))
+    })
+    .unwrap();
+    let seen = seen.into_inner();
+    let n = docs.len();
+    assert_eq!(seen.first(), Some(&(0, n)));
+    assert_eq!(seen.last(), Some(&(n, n)));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(store.len(), n);
+    let fresh = Document::new("fresh", "A new article about the harbour and its ferries.");
+    assert!(matches!(
+        store.insert(fresh),
+        Err(Error::Store {
+            problem: StoreProblem::ReadOnly,
+            ..
+        })
+    ));
+}
+
 /// The seed articles streamed in order: only 001 is flagged, as a rewrite of 000.
 #[test]
 fn streamed_seeds_flag_only_the_rewrite() {
