@@ -27,8 +27,14 @@ enum Access {
 
 /// Opens the index at `db` for `access`, with a progress bar while its tables are rebuilt.
 fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Result<Store, String> {
-    if access == Access::Create && !db.exists() {
-        return Store::create(db, config).map_err(|e| e.to_string());
+    if !db.exists() {
+        if access == Access::Create {
+            return Store::create(db, config).map_err(|e| e.to_string());
+        }
+        return Err(format!(
+            "{}: no such index file (`neardup index add --db {0} PATH...` or `neardup check --insert --db {0} PATH...` creates one)",
+            db.display()
+        ));
     }
     let bar = progress.bar("opening", 0);
     let shown = |done: usize, total: usize| {

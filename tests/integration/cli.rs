@@ -535,6 +535,20 @@ fn index_add_then_check_an_article() {
     );
     assert!(twice.stderr.contains("already used"), "{}", twice.stderr);
 
+    let missing = neardup(scratch.path(), &["check", "--db", "missing.ndx", "new"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("missing.ndx: no such index file (`neardup index add --db missing.ndx"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        !scratch.path().join("missing.ndx").exists(),
+        "check creates nothing"
+    );
+
     scratch.write("notes.ndx", "not an index\n");
     let foreign = neardup(scratch.path(), &["check", "--db", "notes.ndx", "new"]);
     assert_eq!(foreign.code, 2);
