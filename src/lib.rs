@@ -1,6 +1,7 @@
-//! neardup finds news articles that copy one another: exact duplicates and near-duplicates
-//! (the same article, lightly edited), with the passages they share as byte offsets into each
-//! original text, so a person can check every claim.
+//! neardup finds news articles that copy one another: exact duplicates, near-duplicates
+//! (the same article, lightly edited) and rewrites (the same article retold in other words),
+//! with the passages they share as byte offsets into each original text, so a person can
+//! check every claim.
 //!
 //! # Pipeline
 //!
@@ -18,10 +19,14 @@
 //! 6. [`verify`]: exact Jaccard and containment on the shingle sets; only pairs at or above the
 //!    threshold (or with equal normalised text) are kept.
 //! 7. [`align`]: the shared passages of each kept pair.
-//! 8. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
+//! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
+//!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
+//! 9. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
 //!
-//! [`Index`] ties 2–7 together and owns the hasher and band tables its [`Config`] builds, so
-//! signatures and tables always agree. Work is parallel (rayon) at batch boundaries only, and
+//! [`Index`] ties 2–8 together in memory and owns the hasher and band tables its [`Config`]
+//! builds, so signatures and tables always agree. [`Store`] is the same detection over an
+//! index file that an ingest job checks each new article against and then grows, across
+//! restarts and crashes (see [`store`]). Work is parallel (rayon) at batch boundaries only, and
 //! every list is sorted before it is returned: the same input and config give the same output
 //! on one thread or many.
 //!
