@@ -80,8 +80,10 @@ struct State {
     slots: Vec<Option<Slot>>,
     ids: HashMap<String, DocId, ahash::RandomState>,
     by_text: HashMap<u64, Vec<DocId>, ahash::RandomState>,
-    /// The document and sentence of each passage entry.
-    entries: Vec<(DocId, u32)>,
+    /// The first passage entry of each document (by [`DocId`]): its sentences are the
+    /// entries from there on, in order, so an entry names its document (by a binary search
+    /// here) and its sentence (by its distance from the start) without a table of its own.
+    starts: Vec<u32>,
     /// The fingerprint of each passage entry's sentence (for boilerplate).
     prints: Vec<u64>,
     /// Outlet names, each once.
@@ -100,8 +102,6 @@ struct Slot {
     /// Where its record starts in the file.
     offset: u64,
     text_hash: u64,
-    /// Its passage entries.
-    entries: (u32, u32),
     /// Its `published` time, else the time it was added.
     time: Timestamp,
     /// Its outlet, as an index into [`State::outlets`].
@@ -271,7 +271,7 @@ impl Store {
         state.passage_lsh.merge();
         state.stats.settle();
         state.slots.shrink_to_fit();
-        state.entries.shrink_to_fit();
+        state.starts.shrink_to_fit();
         state.prints.shrink_to_fit();
         Ok(())
     }
@@ -317,7 +317,7 @@ impl Store {
             + lsh::heap_bytes(&state.outlets)
             + outlets
             + state.stats.heap_bytes()
-            + state.entries.capacity() * std::mem::size_of::<(DocId, u32)>()
+            + state.starts.capacity() * 4
             + state.prints.capacity() * 8;
         Memory {
             document_tables: state.lsh.heap_bytes() as u64,
@@ -563,7 +563,7 @@ pub struct Memory {
     pub document_tables: u64,
     /// The band tables of the sentences' signatures (none without rewrites).
     pub sentence_tables: u64,
-    /// Everything else: per document its slot, id and text hash; per sentence its entry and
+    /// Everything else: per document its slot, id and text hash; per sentence its
     /// fingerprint, and the boilerplate counts.
     pub documents: u64,
 }
@@ -641,7 +641,7 @@ impl State {
             slots: Vec::new(),
             ids: HashMap::default(),
             by_text: HashMap::default(),
-            entries: Vec::new(),
+            starts: Vec::new(),
             prints: Vec::new(),
             outlets: HashMap::default(),
             clock: None,
@@ -711,23 +711,21 @@ impl State {
                 *self.outlets.entry(name.clone()).or_insert(next)
             });
             let doc = DocId(u32::try_from(self.slots.len()).expect("fewer than 2^32 documents"));
-            let first = self.entries.len() as u32;
+            let first = u32::try_from(self.prints.len()).expect("fewer than 2^32 sentences");
+            self.starts.push(first);
             let profile = &analysed.profile;
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(doc);
                 rows.push((doc, analysed.keys));
+                let prints = profile.passages.iter().map(|p| p.fingerprint());
+                self.prints.extend(prints);
                 for (sentence, keys) in analysed.passage_keys {
-                    let at = DocId(self.entries.len() as u32);
-                    self.entries.push((doc, sentence as u32));
-                    self.prints
-                        .push(profile.passages.get(sentence).fingerprint());
-                    passage_rows.push((at, keys));
+                    passage_rows.push((DocId(first + sentence as u32), keys));
                 }
             }
             self.slots.push(Some(Slot {
                 offset,
                 text_hash: profile.text_hash,
-                entries: (first, self.entries.len() as u32),
                 time,
                 outlet,
             }));
@@ -763,9 +761,10 @@ impl State {
                     self.by_text.remove(&slot.text_hash);
                 }
             }
-            let entries = slot.entries.0..slot.entries.1;
-            for (entry, (_, keys)) in entries.zip(&analysed.passage_keys) {
-                self.passage_lsh.remove(DocId(entry), keys);
+            let first = self.starts[doc.as_usize()];
+            for (sentence, keys) in &analysed.passage_keys {
+                self.passage_lsh
+                    .remove(DocId(first + *sentence as u32), keys);
             }
         }
         self.slots[doc.as_usize()] = None;
@@ -795,7 +794,11 @@ impl Searched for View<'_> {
     }
 
     fn entry(&self, entry: DocId) -> (DocId, u32) {
-        self.state.entries[entry.as_usize()]
+        // The last document that starts at or before the entry (documents without sentences
+        // start where the next one does).
+        let starts = &self.state.starts;
+        let doc = starts.partition_point(|&s| s <= entry.0) - 1;
+        (DocId(doc as u32), entry.0 - starts[doc])
     }
 
     fn entry_print(&self, entry: DocId) -> u64 {
