@@ -339,11 +339,6 @@ impl Lsh {
         self.tables.len()
     }
 
-    /// An estimate of the heap memory the tables hold, in bytes (see [`heap_bytes`]).
-    pub fn heap_bytes(&self) -> usize {
-        self.tables.iter().map(Table::heap_bytes).sum()
-    }
-
     /// Rows per band.
     pub fn rows(&self) -> usize {
         self.rows

@@ -163,12 +163,7 @@ impl Stats {
     /// documents: a publisher's footer, a "subscribe" blurb, a byline, a stock disclaimer.
     /// Such text is shared without being copied, so it never counts as evidence.
     pub fn is_boilerplate(&self, passage: Passage, min_docs: u32) -> bool {
-        self.is_boilerplate_print(passage.fingerprint(), min_docs)
-    }
-
-    /// [`Stats::is_boilerplate`] of a passage with this [`Passage::fingerprint`].
-    pub fn is_boilerplate_print(&self, fingerprint: u64, min_docs: u32) -> bool {
-        self.documents_with(fingerprint) >= min_docs
+        self.documents_with(passage.fingerprint()) >= min_docs
     }
 }
 
