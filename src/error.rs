@@ -75,6 +75,8 @@ impl fmt::Display for InputProblem {
 pub enum StoreProblem {
     /// Creating an index where a file already exists.
     Exists,
+    /// The file is empty (0 bytes): not an index (an index file always holds its header).
+    Empty,
     /// The file does not start with a neardup index header: some other file.
     Foreign,
     /// The file was written by a newer neardup, in a format this one cannot read.
@@ -90,6 +92,17 @@ pub enum StoreProblem {
         offset: u64,
         /// What is wrong there.
         reason: String,
+    },
+    /// The file is shorter than the length its header says was committed: a truncated copy,
+    /// a partial restore or a disk fault lost its end. Nothing is cut; `Store::repair` keeps
+    /// the whole records.
+    Truncated {
+        /// The file's length in bytes.
+        size: u64,
+        /// The length committed to it.
+        committed: u64,
+        /// Where the whole records end: everything from here on is lost or incomplete.
+        intact: u64,
     },
     /// The index was built with other settings than the ones given.
     Settings {
@@ -118,6 +131,7 @@ impl fmt::Display for StoreProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreProblem::Exists => write!(f, "already exists (open it, or choose another path)"),
+            StoreProblem::Empty => write!(f, "empty file (0 bytes), not an index"),
             StoreProblem::Foreign => write!(f, "not a neardup index (no index header)"),
             StoreProblem::NewerVersion { found, supported } => write!(
                 f,
@@ -126,6 +140,15 @@ impl fmt::Display for StoreProblem {
             StoreProblem::Corrupt { offset, reason } => {
                 write!(f, "damaged index at byte {offset}: {reason}")
             }
+            StoreProblem::Truncated {
+                size,
+                committed,
+                intact,
+            } => write!(
+                f,
+                "truncated index: {size} bytes, but {committed} were committed to it ({} bytes missing from the end; the records from byte {intact} on are lost or incomplete)",
+                committed - size
+            ),
             StoreProblem::Settings {
                 field,
                 stored,

@@ -49,12 +49,37 @@ pub enum Command {
 pub enum IndexCommand {
     /// Add articles to an index file, creating it if it does not exist. Articles whose id is
     /// already in the index are skipped with a warning.
-    Add(IndexAddArgs),
+    Add(Box<IndexAddArgs>),
     /// Print what an index file holds.
     Stats(IndexStatsArgs),
     /// Rewrite an index file without the articles removed or outside --window, giving their
     /// disk space and memory back.
     Compact(IndexCompactArgs),
+    /// Repair a damaged index file (one that is truncated, or has damaged records or bytes
+    /// after its last record): keep every whole record before the damage, and save every
+    /// byte cut off in a file beside it (PATH.cut-OFFSET). A file without damage is left as
+    /// it is.
+    Repair(IndexRepairArgs),
+}
+
+/// `neardup index repair`.
+#[derive(Debug, Parser)]
+pub struct IndexRepairArgs {
+    /// The index file.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub db: PathBuf,
+}
+
+/// The flags of a command that runs but does not detect: threads and messages.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Worker threads [default: the number of cores, or RAYON_NUM_THREADS].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no notes on stderr (warnings and errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// The settings of an index file that are not analysis settings: they may change between
@@ -116,10 +141,9 @@ pub struct IndexCompactArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// The detector's settings (the analysis settings must be those the index was built
-    /// with).
+    /// Threads and messages (the analysis settings are the index's own).
     #[command(flatten)]
-    pub detector: DetectorArgs,
+    pub run: RunArgs,
 }
 
 /// `neardup check`.
@@ -151,8 +175,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// The detector's settings (the analysis settings must be those the index was built
-    /// with).
+    /// The detector's settings. An existing index is opened with the analysis settings it
+    /// was built with (--threshold, --shingle-size, --num-hashes, --seed); giving one of
+    /// them with another value is an error.
     #[command(flatten)]
     pub detector: DetectorArgs,
 }
@@ -185,8 +210,9 @@ pub struct IndexAddArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// The detector's settings (the analysis settings must be those the index was built
-    /// with).
+    /// The detector's settings. An existing index is opened with the analysis settings it
+    /// was built with (--threshold, --shingle-size, --num-hashes, --seed); giving one of
+    /// them with another value is an error.
     #[command(flatten)]
     pub detector: DetectorArgs,
 }
@@ -198,10 +224,9 @@ pub struct IndexStatsArgs {
     #[arg(long, value_name = "PATH", required = true)]
     pub db: PathBuf,
 
-    /// The detector's settings (the analysis settings must be those the index was built
-    /// with).
+    /// Threads and messages (the analysis settings are the index's own).
     #[command(flatten)]
-    pub detector: DetectorArgs,
+    pub run: RunArgs,
 }
 
 /// Output formats.
@@ -285,7 +310,29 @@ pub struct DetectorArgs {
     pub quiet: bool,
 }
 
+/// The flags of the analysis settings an index file keeps, in the order of
+/// `neardup::store::Settings::fields` ("" for a setting without a flag).
+pub const ANALYSIS_FLAGS: [&str; 5] = [
+    "--shingle-size",
+    "--num-hashes",
+    "--seed",
+    "--threshold",
+    "",
+];
+
 impl DetectorArgs {
+    /// Which of the analysis settings an index file keeps were given as flags, in the order
+    /// of [`ANALYSIS_FLAGS`].
+    pub fn analysis_given(&self) -> [bool; 5] {
+        [
+            self.shingle_size.is_some(),
+            self.num_hashes.is_some(),
+            self.seed.is_some(),
+            self.threshold.is_some(),
+            false,
+        ]
+    }
+
     /// The library config: the defaults, with each flag given applied through its setter.
     pub fn config(&self) -> Config {
         let mut config = Config::default();
@@ -353,6 +400,15 @@ pub struct ScanArgs {
     pub detector: DetectorArgs,
 }
 
+/// The output formats of `eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// A table per label, then the sweep.
+    Text,
+    /// One JSON document with every figure, and the pairs missed and wrongly flagged.
+    Json,
+}
+
 /// When to colour the terminal output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Colour {
@@ -417,9 +473,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "LABEL", required = true)]
     pub positive: Vec<String>,
 
-    /// Output format: text (a table) or json.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
 
     /// The detector's settings.
     #[command(flatten)]

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use neardup::eval::{self, Evaluation, Labels, Point};
 use serde_json::json;
 
-use super::args::{EvalArgs, Format};
+use super::args::{EvalArgs, EvalFormat};
 use super::{EXIT_CLEAN, steps};
 
 /// The rewrite coverage thresholds of the sweep.
@@ -43,10 +43,10 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
     let result = eval::evaluate(&matches, &ids, &labels, &args.positive, threshold, SWEEP);
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
-        Format::Json | Format::Jsonl => {
+        EvalFormat::Json => {
             writeln!(out, "{}", to_json(&result, ids.len(), &args.positive))
         }
-        Format::Text => write_text(&mut out, &result, ids.len(), &args.positive),
+        EvalFormat::Text => write_text(&mut out, &result, ids.len(), &args.positive),
     }
     .and_then(|()| out.flush());
     super::finish_write(written)?;

@@ -7,9 +7,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use neardup::report::Severity;
-use neardup::{Config, Document, Store};
+use neardup::store::Settings;
+use neardup::{Config, Document, Store, StoreProblem};
 
-use super::args::{CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexStatsArgs};
+use super::args::{
+    ANALYSIS_FLAGS, CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexRepairArgs,
+    IndexStatsArgs,
+};
 use super::progress::Progress;
 use super::steps;
 use super::{EXIT_CLEAN, EXIT_ERROR};
@@ -26,7 +30,16 @@ enum Access {
 }
 
 /// Opens the index at `db` for `access`, with a progress bar while its tables are rebuilt.
-fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Result<Store, String> {
+/// An existing index is opened with the analysis settings it was built with: `config` gives
+/// the rest, and `given` says which of its analysis settings were given as flags, each of
+/// which must agree with the index's. Says what the open cut off or left out.
+fn open(
+    db: &Path,
+    config: Config,
+    given: [bool; 5],
+    access: Access,
+    progress: &Progress,
+) -> Result<Store, String> {
     if !db.exists() {
         if access == Access::Create {
             return Store::create(db, config).map_err(|e| e.to_string());
@@ -36,14 +49,61 @@ fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Resul
             db.display()
         ));
     }
+    let stored = Settings::read(db).map_err(|e| damaged(db, e))?;
+    let wanted = Settings::of(&config);
+    let pairs = stored.fields().into_iter().zip(wanted.fields());
+    for (((_, held), (_, value)), (flag, given)) in pairs.zip(ANALYSIS_FLAGS.iter().zip(given)) {
+        if given && held != value {
+            return Err(format!(
+                "{}: the index was built with {flag} {held}, but {flag} {value} was given (leave {flag} out to use the index's own)",
+                db.display()
+            ));
+        }
+    }
     let bar = progress.bar("opening", 0);
     let shown = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let store = Store::open_with_progress(db, config, access == Access::Read, &shown);
+    let store = Store::open_with_progress(db, stored.apply(config), access == Access::Read, &shown);
     bar.finish_and_clear();
-    store.map_err(|e| e.to_string())
+    let store = store.map_err(|e| damaged(db, e))?;
+    match store.interrupted_write() {
+        Some(tail) if tail.cut => super::warning(&format!(
+            "{}: an interrupted write was cut off: {} bytes at byte {}, never acknowledged (the articles being added then were not added: add them again)",
+            db.display(),
+            tail.bytes,
+            tail.offset
+        )),
+        Some(tail) if !progress.quiet() => super::note(&format!(
+            "{}: {} bytes after the last committed record (byte {}) were left out: a write in progress, or an interrupted one that the next writer cuts off",
+            db.display(),
+            tail.bytes,
+            tail.offset
+        )),
+        _ => {}
+    }
+    Ok(store)
+}
+
+/// The message of an error opening `db`, with the way out for a damaged file.
+fn damaged(db: &Path, err: neardup::Error) -> String {
+    let repairable = matches!(
+        err,
+        neardup::Error::Store {
+            problem: StoreProblem::Truncated { .. } | StoreProblem::Corrupt { .. },
+            ..
+        }
+    );
+    if repairable {
+        format!(
+            "{err}
+nothing was changed; `neardup index repair --db {}` keeps the records that are whole and saves the rest in a file beside it",
+            db.display()
+        )
+    } else {
+        err.to_string()
+    }
 }
 
 /// `neardup check`: checks each article in input order (adding it with `--insert`), then
@@ -62,7 +122,13 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
         Access::Read
     };
     let progress = Progress::new(args.detector.quiet);
-    let store = open(&args.db, config.clone(), access, &progress)?;
+    let store = open(
+        &args.db,
+        config.clone(),
+        args.detector.analysis_given(),
+        access,
+        &progress,
+    )?;
     let (batch, mut skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let documents = batch.documents.len();
     let bytes = batch.documents.iter().map(|d| d.text.len() as u64).sum();
@@ -75,7 +141,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let mut done = 0;
     for doc in batch.documents {
         let found = if args.insert {
-            store.check_and_insert(doc.clone())
+            store.check_and_insert(&doc)
         } else {
             store.check(&doc)
         };
@@ -147,7 +213,13 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
     }
     steps::threads(&args.detector)?;
     let progress = Progress::new(args.detector.quiet);
-    let store = open(&args.db, config.clone(), Access::Create, &progress)?;
+    let store = open(
+        &args.db,
+        config.clone(),
+        args.detector.analysis_given(),
+        Access::Create,
+        &progress,
+    )?;
     let (batch, skipped) = steps::read(&args.paths, &args.jsonl, &config, &args.detector);
     let read = batch.documents.len();
     let (fresh, known): (Vec<Document>, Vec<Document>) = batch
@@ -205,12 +277,14 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
 
 /// `neardup index stats`.
 pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
-    let config = args.detector.config();
+    steps::start_threads(args.run.threads)?;
+    let progress = Progress::new(args.run.quiet);
     let store = open(
         &args.db,
-        config,
+        Config::default(),
+        [false; 5],
         Access::Read,
-        &Progress::new(args.detector.quiet),
+        &progress,
     )?;
     let size = std::fs::metadata(&args.db)
         .map_err(|e| neardup::Error::io(&args.db, e).to_string())?
@@ -218,17 +292,24 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
     let memory = store.memory();
     let per_document = |bytes: u64| bytes / (store.len() as u64).max(1);
     let mb = |bytes: u64| bytes as f64 / 1e6;
+    let settings: Vec<String> = Settings::of(store.config())
+        .fields()
+        .iter()
+        .map(|(name, value)| format!("{name} = {value}"))
+        .collect();
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let written = writeln!(
         out,
         "{}: {} documents, {} bytes on disk ({} per document)\n\
+         built with {}\n\
          in memory about {:.1} MB: sentence tables {:.1} MB, document tables {:.1} MB, \
          the rest {:.1} MB ({} bytes per document)",
         args.db.display(),
         store.len(),
         size,
         per_document(size),
+        settings.join(", "),
         mb(memory.total()),
         mb(memory.sentence_tables),
         mb(memory.document_tables),
@@ -241,13 +322,10 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
 
 /// `neardup index compact`.
 pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
-    let config = args.store.apply(args.detector.config());
-    let store = open(
-        &args.db,
-        config,
-        Access::Write,
-        &Progress::new(args.detector.quiet),
-    )?;
+    steps::start_threads(args.run.threads)?;
+    let config = args.store.apply(Config::default());
+    let progress = Progress::new(args.run.quiet);
+    let store = open(&args.db, config, [false; 5], Access::Write, &progress)?;
     let done = store.compact().map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -260,6 +338,43 @@ pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
         done.bytes_before,
         done.bytes_after
     );
+    super::finish_write(written)?;
+    Ok(EXIT_CLEAN)
+}
+
+/// `neardup index repair`.
+pub fn repair(args: &IndexRepairArgs) -> Result<u8, String> {
+    let db = args.db.display();
+    if !args.db.exists() {
+        return Err(format!("{db}: no such index file"));
+    }
+    let done = Store::repair(&args.db).map_err(|e| e.to_string())?;
+    let message = if !done.changed() {
+        format!(
+            "{db}: no damage found; nothing changed ({} records)",
+            done.kept
+        )
+    } else {
+        let mut message = format!(
+            "{db}: repaired: {} whole records kept ({} bytes)",
+            done.kept, done.length
+        );
+        if let Some(saved) = &done.saved {
+            message.push_str(&format!(
+                "; {} bytes cut off, saved in {}",
+                done.cut,
+                saved.display()
+            ));
+        }
+        if done.missing > 0 {
+            message.push_str(&format!(
+                "; {} bytes were already missing from the end of the file (lost before the repair: restore them from a backup if there is one)",
+                done.missing
+            ));
+        }
+        message
+    };
+    let written = writeln!(io::stdout().lock(), "{message}");
     super::finish_write(written)?;
     Ok(EXIT_CLEAN)
 }

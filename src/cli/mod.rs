@@ -34,6 +34,7 @@ pub fn run() -> ExitCode {
         args::Command::Index(args::IndexCommand::Compact(compact_args)) => {
             index::compact(compact_args)
         }
+        args::Command::Index(args::IndexCommand::Repair(repair_args)) => index::repair(repair_args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

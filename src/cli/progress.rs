@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Makes one progress bar per stage of a run, or hidden ones when progress is not wanted.
 pub struct Progress {
     visible: bool,
+    quiet: bool,
 }
 
 impl Progress {
@@ -15,7 +16,14 @@ impl Progress {
     pub fn new(quiet: bool) -> Progress {
         Progress {
             visible: !quiet && std::io::stderr().is_terminal(),
+            quiet,
         }
+    }
+
+    /// Whether notes are wanted: progress is shown, or would be on a terminal, when not
+    /// `--quiet`.
+    pub fn quiet(&self) -> bool {
+        self.quiet
     }
 
     /// A bar for a stage of `total` items.

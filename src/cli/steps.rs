@@ -16,7 +16,12 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FLAGGED};
 
 /// Starts the worker threads the flags ask for.
 pub fn threads(detector: &DetectorArgs) -> Result<(), String> {
-    if let Some(threads) = detector.threads {
+    start_threads(detector.threads)
+}
+
+/// Starts `threads` worker threads, if given.
+pub fn start_threads(threads: Option<usize>) -> Result<(), String> {
+    if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build_global()

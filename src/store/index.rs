@@ -8,8 +8,9 @@ use std::sync::{Mutex, RwLock};
 use rayon::prelude::*;
 
 use super::log::{self, Entry, Log, Record};
-use crate::config::{Config, NORMALIZE_VERSION};
-use crate::detect::{Detector, PASSAGE_BANDS, PASSAGE_ROWS, Profile, Side};
+use super::settings::Settings;
+use crate::config::Config;
+use crate::detect::{Detector, PASSAGE_BANDS, Profile, Side};
 use crate::document::{DocId, Document, Timestamp};
 use crate::error::{Error, InputProblem, Result, StoreProblem};
 use crate::lsh::{self, Lsh, SortedLsh};
@@ -48,7 +49,7 @@ const OPEN_CHUNK: usize = 4096;
 /// let text = "The council approved the new budget on Monday night after a long debate.";
 /// {
 ///     let store = Store::create(&path, Config::default())?;
-///     assert!(store.check_and_insert(Document::new("a", text))?.is_empty());
+///     assert!(store.check_and_insert(&Document::new("a", text))?.is_empty());
 /// }
 /// // After a restart, the document is still there.
 /// let store = Store::open(&path, Config::default())?;
@@ -67,6 +68,8 @@ pub struct Store {
     /// Appends; held through a whole insert, so inserts happen one at a time.
     writer: Mutex<Log>,
     state: RwLock<State>,
+    /// What the open found past the last committed record.
+    tail: Option<log::Tail>,
 }
 
 /// The in-memory part: tables, statistics and where each document's record is.
@@ -125,7 +128,7 @@ impl Store {
     pub fn create(path: impl AsRef<Path>, config: Config) -> Result<Store> {
         config.validate()?;
         let path = path.as_ref();
-        let log = Log::create(path, &settings(&config).to_string())?;
+        let log = Log::create(path, &Settings::of(&config).to_json())?;
         let state = State::new(&config, log.reader()?);
         Ok(Store::with(path, config, log, state))
     }
@@ -204,7 +207,7 @@ impl Store {
         } else {
             Log::open_read_only(path, each)?
         };
-        check_settings(path, &stored, &config)?;
+        Settings::parse(path, &stored)?.check(path, &config)?;
         drop(at);
         live.retain(|(_, id, _)| !id.is_empty());
         let times: Vec<(u64, Timestamp)> = live.into_iter().map(|(o, _, t)| (o, t)).collect();
@@ -214,6 +217,43 @@ impl Store {
         let store = Store::with(path, config, log, state);
         store.load(&offsets, progress)?;
         Ok(store)
+    }
+
+    /// Opens the index file at `path` as [`Store::open`] does, or creates it if there is
+    /// none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`] and [`Store::create`].
+    pub fn open_or_create(path: impl AsRef<Path>, config: Config) -> Result<Store> {
+        let path = path.as_ref();
+        match Store::create(path, config.clone()) {
+            Err(Error::Store {
+                problem: StoreProblem::Exists,
+                ..
+            }) => Store::open(path, config),
+            other => other,
+        }
+    }
+
+    /// Repairs a damaged index file (one that opening refuses as
+    /// [`StoreProblem::Truncated`] or [`StoreProblem::Corrupt`]): keeps every whole record
+    /// before the first damage, and saves every byte it cuts in a file beside it. A file
+    /// without damage is left as it is. See [`log::Log::repair`].
+    ///
+    /// # Errors
+    ///
+    /// As [`log::Log::repair`]: a damaged header, a file in use or read-only, an I/O error.
+    pub fn repair(path: impl AsRef<Path>) -> Result<log::Repair> {
+        Log::repair(path.as_ref())
+    }
+
+    /// What opening the file found past its last committed record: the start of a write
+    /// that was interrupted (a crash while adding documents, never acknowledged), which a
+    /// writable open cuts off ([`log::Tail::cut`]) and a read-only open leaves out. `None`
+    /// if there was nothing, or the index was just created.
+    pub fn interrupted_write(&self) -> Option<log::Tail> {
+        self.tail
     }
 
     fn with(path: &Path, config: Config, log: Log, state: State) -> Store {
@@ -226,6 +266,7 @@ impl Store {
             detector: Detector::new(config),
             shape: Lsh::new(bands, rows),
             path: path.to_path_buf(),
+            tail: log.tail(),
             writer: Mutex::new(log),
             state: RwLock::new(state),
         }
@@ -356,8 +397,8 @@ impl Store {
     /// [`Error::Input`] with [`InputProblem::DuplicateId`] if its id is already indexed (then
     /// nothing is added); the errors of [`Store::check`]; [`Error::Io`] if the record cannot
     /// be written (then nothing is added).
-    pub fn check_and_insert(&self, doc: Document) -> Result<Vec<Match>> {
-        self.add(doc, true)
+    pub fn check_and_insert(&self, doc: &Document) -> Result<Vec<Match>> {
+        self.add(doc.clone(), true)
     }
 
     /// Adds `doc` without checking it.
@@ -509,7 +550,8 @@ impl Store {
             .collect();
         let offsets = in_window(&live, self.detector.config.window);
         let copy = || -> Result<(Log, Vec<u64>)> {
-            let mut fresh = Log::create(&temporary, &settings(&self.detector.config).to_string())?;
+            let mut fresh =
+                Log::create(&temporary, &Settings::of(&self.detector.config).to_json())?;
             let mut new_offsets = Vec::with_capacity(offsets.len());
             for chunk in offsets.chunks(OPEN_CHUNK) {
                 let records: Vec<Record> = chunk
@@ -818,62 +860,6 @@ impl Searched for View<'_> {
         Ok(f((&doc, &profile)))
     }
 }
-
-/// The settings that decide how documents are analysed and banded, as the file keeps them.
-fn settings(config: &Config) -> serde_json::Value {
-    serde_json::json!({
-        "normalize_version": NORMALIZE_VERSION,
-        "shingle_size": config.shingle_size,
-        "num_hashes": config.num_hashes,
-        "seed": config.seed,
-        "threshold": config.threshold,
-        "false_negative_weight": config.false_negative_weight,
-        "passage_bands": PASSAGE_BANDS,
-        "passage_rows": PASSAGE_ROWS,
-    })
-}
-
-/// Checks the settings an index file holds against `config`'s.
-fn check_settings(path: &Path, stored: &str, config: &Config) -> Result<()> {
-    let unreadable = || {
-        let problem = StoreProblem::Corrupt {
-            offset: 16,
-            reason: "unreadable settings".into(),
-        };
-        Error::store(path, problem)
-    };
-    let stored: serde_json::Value = serde_json::from_str(stored).map_err(|_| unreadable())?;
-    let given = settings(config);
-    let fields = given.as_object().expect("an object");
-    for (field, value) in fields {
-        let held = stored.get(field).ok_or_else(unreadable)?;
-        if held != value {
-            let field = SETTINGS
-                .iter()
-                .find(|f| *f == field)
-                .expect("every setting is named");
-            let problem = StoreProblem::Settings {
-                field,
-                stored: held.to_string(),
-                given: value.to_string(),
-            };
-            return Err(Error::store(path, problem));
-        }
-    }
-    Ok(())
-}
-
-/// The names of the settings in [`settings`].
-const SETTINGS: &[&str] = &[
-    "normalize_version",
-    "shingle_size",
-    "num_hashes",
-    "seed",
-    "threshold",
-    "false_negative_weight",
-    "passage_bands",
-    "passage_rows",
-];
 
 /// The current time.
 fn now() -> Timestamp {

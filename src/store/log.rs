@@ -5,15 +5,42 @@
 //!
 //! ```text
 //! header   magic "NEARDUP" 0x00 (8 bytes) | version u32 | settings length u32 | settings (JSON)
-//!          | xxh3 of version, length and settings (u64)
+//!          | xxh3 of version, length and settings (u64) | zeros up to a multiple of 16 bytes
+//!          | commit: committed length u64 | xxh3 of it (u64)
 //! record   body length u32 | xxh3 of the body (u64) | body
-//! body     kind u8 (1 insert, 2 remove) | fields
+//! body     kind u8 (1 insert, 2 remove, 3 batch) | fields
 //! insert   id | inserted | published? | outlet? | text
 //! remove   id
+//! batch    start u64 (its own offset) | length u64 (of the records after it) | count u32
 //! ```
 //!
 //! A string is its length (u32) and its UTF-8 bytes; a time is seconds (i64) and nanoseconds
 //! (u32); an optional field is a byte, 0 or 1, and the field if 1.
+//!
+//! # What a crash can leave, and what is damage
+//!
+//! An append writes one batch: a batch record saying where it starts and how long it is,
+//! then its records; it flushes them, then writes the new committed length into the header's
+//! commit field (16 aligned bytes, one sector) and flushes that; only then is the batch
+//! acknowledged. So a file can only ever hold, past its committed length, the start of the
+//! one batch that was being written, and never less than its committed length:
+//!
+//! - bytes past the committed length that are the start of a batch beginning there are an
+//!   interrupted write: a writable open cuts them off and says so ([`Log::tail`]), a
+//!   read-only open leaves them out (they may be a write in progress);
+//! - anything else past it (bytes that are not a batch, or more than the batch declares) is
+//!   [`StoreProblem::Corrupt`] at the committed length;
+//! - a file shorter than its committed length (a truncated copy, a partial restore) is
+//!   [`StoreProblem::Truncated`], saying how many bytes are missing;
+//! - a damaged record before the committed length is [`StoreProblem::Corrupt`] at its offset.
+//!
+//! None of these is ever repaired by an open: [`Log::repair`] keeps the whole records before
+//! the first damage and saves every byte it cuts in a file beside the index.
+//!
+//! Files of format 1 (written before the commit field existed) are still read and appended
+//! to in their own format; in them an incomplete last record cannot be told from a cut, and
+//! is cut off by a writable open (and reported in [`Log::tail`]). Compacting such an index
+//! rewrites it in the current format.
 //!
 //! # Example
 //!
@@ -60,7 +87,19 @@ use crate::error::{Error, Result, StoreProblem};
 /// The first bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"NEARDUP\0";
 /// The format version this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The first version with a commit field and batch records.
+const COMMITTED_VERSION: u32 = 2;
+/// Seed of the commit field's checksum.
+const COMMIT_SEED: u64 = 0x636f_6d6d_6974_0002;
+/// Bytes of the commit field: the committed length and its checksum.
+const COMMIT: usize = 16;
+/// The kind byte of a batch record.
+const BATCH: u8 = 3;
+/// Bytes of a batch record's body: kind, start, length, count.
+const BATCH_BODY: usize = 1 + 8 + 8 + 4;
+/// Bytes of a whole batch record.
+const BATCH_RECORD: usize = RECORD_HEAD + BATCH_BODY;
 /// Seed of the header checksum.
 const HEADER_SEED: u64 = 0x6865_6164_6572_0001;
 /// Seed of the record checksums.
@@ -99,6 +138,20 @@ pub enum Record {
     },
 }
 
+/// Bytes past the last committed record, found when a log was opened: the start of a batch
+/// whose write was interrupted (it was never acknowledged), or, for a read-only open, possibly
+/// a write in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tail {
+    /// Where they start: the end of the last committed record.
+    pub offset: u64,
+    /// How many bytes.
+    pub bytes: u64,
+    /// Whether the open cut them off (a writable open); a read-only open leaves the file as
+    /// it is and only leaves them out.
+    pub cut: bool,
+}
+
 /// An index file open for appending and reading, holding the file's lock so that no other
 /// process can write it at the same time; or open only for reading (see
 /// [`Log::open_read_only`]).
@@ -108,7 +161,21 @@ pub struct Log {
     file: File,
     /// Length of the valid part of the file: where the next record goes.
     len: u64,
+    /// Where the first record starts.
+    start: u64,
+    /// Offset of the header's commit field (`None` in a format 1 file, which has none).
+    commit_at: Option<u64>,
     writable: bool,
+    tail: Option<Tail>,
+}
+
+/// The header of an index file, as read.
+struct Header {
+    settings: String,
+    /// Offset of the commit field and the length it holds (format 2 and later).
+    commit: Option<(u64, u64)>,
+    /// Where the first record starts.
+    start: u64,
 }
 
 impl Log {
@@ -131,7 +198,7 @@ impl Log {
             .ok()
             .filter(|&n| n <= MAX_SETTINGS)
             .expect("settings of a reasonable size");
-        let mut header = Vec::with_capacity(24 + settings.len());
+        let mut header = Vec::with_capacity(48 + settings.len());
         header.extend_from_slice(MAGIC);
         let checked = header.len();
         header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -139,6 +206,10 @@ impl Log {
         header.extend_from_slice(settings);
         let sum = xxh3_64_with_seed(&header[checked..], HEADER_SEED);
         header.extend_from_slice(&sum.to_le_bytes());
+        let commit_at = commit_offset(header.len() as u64);
+        header.resize(commit_at as usize, 0);
+        let start = commit_at + COMMIT as u64;
+        header.extend_from_slice(&commit_field(start));
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(".new");
         let temporary = PathBuf::from(temporary);
@@ -160,41 +231,61 @@ impl Log {
         let file = open_locked(path)?;
         Ok(Log {
             path: path.to_path_buf(),
-            len: header.len() as u64,
+            len: start,
+            start,
+            commit_at: Some(commit_at),
             file,
             writable: true,
+            tail: None,
         })
     }
 
-    /// Opens an index file, calling `each` with every record and its offset in file order,
-    /// and returns the log (ready to append) and the settings text of its header. An
-    /// incomplete record at the end of the file, left by a process killed while appending it
-    /// (it was never acknowledged), is cut off.
+    /// Opens an index file, calling `each` with every committed record and its offset in
+    /// file order, and returns the log (ready to append) and the settings text of its
+    /// header. The start of a batch whose write was interrupted (never acknowledged) is cut
+    /// off, and said in [`Log::tail`].
     ///
     /// # Errors
     ///
-    /// [`StoreProblem::Foreign`] if the file is not an index, [`StoreProblem::NewerVersion`]
-    /// if a newer neardup wrote it, [`StoreProblem::Corrupt`] if a record before the last, or
-    /// the header, is damaged, [`StoreProblem::Locked`] if another process has it open,
-    /// [`StoreProblem::ReadOnly`] if it is read-only (by its permissions or its file system),
-    /// [`Error::Io`] if it cannot be read or written; any error of `each`.
+    /// [`StoreProblem::Empty`] for a 0-byte file, [`StoreProblem::Foreign`] if the file is
+    /// not an index, [`StoreProblem::NewerVersion`] if a newer neardup wrote it,
+    /// [`StoreProblem::Truncated`] if it is shorter than its committed length,
+    /// [`StoreProblem::Corrupt`] if the header, a committed record or the bytes after the
+    /// last one are damaged (see the [module docs](self)), [`StoreProblem::Locked`] if another
+    /// process has it open, [`StoreProblem::ReadOnly`] if it is read-only (by its permissions
+    /// or its file system), [`Error::Io`] if it cannot be read or written; any error of
+    /// `each`. The file is left as it was on every error.
     pub fn open(path: &Path, each: impl FnMut(u64, Record) -> Result<()>) -> Result<(Log, String)> {
         Log::open_with(path, true, each)
     }
 
     /// Opens an index file only to read it, as [`Log::open`] does but without its lock and
-    /// without cutting off an incomplete last record (which is left out): a reader can open
-    /// a file that a writer holds, or one it may not write. It sees the records complete
-    /// when it opened the file. [`Log::append`] then fails with [`StoreProblem::ReadOnly`].
+    /// without cutting anything off: bytes past the committed length are left out (and said
+    /// in [`Log::tail`]), a reader can open a file that a writer holds, or one it may not
+    /// write. It sees the records committed when it opened the file. [`Log::append`] then
+    /// fails with [`StoreProblem::ReadOnly`].
     ///
     /// # Errors
     ///
-    /// As [`Log::open`], except [`StoreProblem::Locked`] and [`StoreProblem::ReadOnly`].
+    /// As [`Log::open`], except [`StoreProblem::Locked`] and [`StoreProblem::ReadOnly`], and
+    /// bytes past the committed length are not checked (a writer may be adding them).
     pub fn open_read_only(
         path: &Path,
         each: impl FnMut(u64, Record) -> Result<()>,
     ) -> Result<(Log, String)> {
         Log::open_with(path, false, each)
+    }
+
+    /// The settings text in the header of the index file at `path`, read without opening
+    /// the rest of it (no lock, nothing written).
+    ///
+    /// # Errors
+    ///
+    /// As [`Log::open_read_only`] for the header.
+    pub fn settings(path: &Path) -> Result<String> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = BufReader::with_capacity(64 * 1024, &file);
+        Ok(read_header(path, &mut reader)?.settings)
     }
 
     fn open_with(
@@ -208,39 +299,151 @@ impl Log {
         } else {
             File::open(path).map_err(io)?
         };
-        let size = file.metadata().map_err(io)?.len();
         let mut reader = BufReader::with_capacity(1 << 20, &file);
-        let (settings, mut at) = read_header(path, &mut reader, size)?;
+        let header = read_header(path, &mut reader)?;
+        // The size after the commit field was read: a writer extends the file before it
+        // commits, so a size taken now is never short of the committed length.
+        let size = file.metadata().map_err(io)?.len();
+        let committed = header.commit.map(|(_, c)| c);
+        let limit = committed.map_or(size, |c| c.min(size));
+        let mut at = header.start;
         let mut body = Vec::new();
+        let mut tail = None;
         loop {
-            match read_record(&mut reader, at, size, &mut body).map_err(io)? {
+            match read_record(&mut reader, at, limit, &mut body).map_err(io)? {
                 Next::End => break,
-                Next::Torn => {
-                    // Only the last record can be incomplete; a writer cuts it off for good.
+                Next::Torn if committed.is_none() => {
+                    // Format 1: only the last record can be incomplete; a writer cuts it off.
                     if writable {
                         file.set_len(at).map_err(io)?;
                         file.sync_all().map_err(io)?;
                     }
+                    tail = Some(Tail {
+                        offset: at,
+                        bytes: size - at,
+                        cut: writable,
+                    });
                     break;
                 }
+                // A file cut short: said below, with how much is missing.
+                Next::Torn if committed.is_some_and(|c| size < c) => break,
+                Next::Torn => return Err(corrupt(path, at, "incomplete record")),
                 Next::Damaged(reason) => return Err(corrupt(path, at, reason)),
                 Next::Body => {
-                    let record = decode(&body).ok_or_else(|| corrupt(path, at, "malformed"))?;
-                    each(at, record)?;
+                    if body.first() != Some(&BATCH) {
+                        let record = decode(&body).ok_or_else(|| corrupt(path, at, "malformed"))?;
+                        each(at, record)?;
+                    } else if body.len() != BATCH_BODY {
+                        return Err(corrupt(path, at, "malformed"));
+                    }
                     at += (RECORD_HEAD + body.len()) as u64;
                 }
             }
         }
         drop(reader);
+        if let Some(committed) = committed {
+            if size < committed {
+                let problem = StoreProblem::Truncated {
+                    size,
+                    committed,
+                    intact: at,
+                };
+                return Err(Error::store(path, problem));
+            }
+            if size > committed {
+                let bytes = size - committed;
+                if writable {
+                    let mut head = vec![0u8; bytes.min(BATCH_RECORD as u64) as usize];
+                    read_at(&file, &mut head, committed).map_err(io)?;
+                    if !interrupted_batch(&head, committed, bytes) {
+                        let reason = format!(
+                            "{bytes} bytes after the last committed record are not a write of this index"
+                        );
+                        return Err(corrupt(path, committed, &reason));
+                    }
+                    file.set_len(committed).map_err(io)?;
+                    file.sync_all().map_err(io)?;
+                }
+                tail = Some(Tail {
+                    offset: committed,
+                    bytes,
+                    cut: writable,
+                });
+            }
+        }
         Ok((
             Log {
                 path: path.to_path_buf(),
                 file,
                 len: at,
+                start: header.start,
+                commit_at: header.commit.map(|(offset, _)| offset),
                 writable,
+                tail,
             },
-            settings,
+            header.settings,
         ))
+    }
+
+    /// What the open found past the last committed record: the start of an interrupted
+    /// write, cut off by a writable open, left out by a read-only one. `None` if the file
+    /// ended with its last committed record.
+    pub fn tail(&self) -> Option<Tail> {
+        self.tail
+    }
+
+    /// Repairs a damaged index file: keeps the whole records before the first damage (a
+    /// damaged record, a cut, bytes past the committed length), cuts off everything from
+    /// there, and first saves every byte it cuts in a new file beside the index
+    /// (`PATH.cut-OFFSET`, numbered if that exists), so nothing is thrown away. A file
+    /// without damage is left as it is. Takes the file's lock, as a writer does.
+    ///
+    /// The records after a damaged one are in the saved file, not in the index: reading
+    /// them back would mean guessing where a record starts.
+    ///
+    /// # Errors
+    ///
+    /// A damaged header (nothing can be kept without it) and the errors of opening a file
+    /// for writing ([`StoreProblem::Locked`], [`StoreProblem::ReadOnly`], [`Error::Io`]);
+    /// if the cut bytes cannot be saved, nothing is cut.
+    pub fn repair(path: &Path) -> Result<Repair> {
+        let io = |e| Error::io(path, e);
+        let file = open_locked(path)?;
+        let mut reader = BufReader::with_capacity(1 << 20, &file);
+        let header = read_header(path, &mut reader)?;
+        let size = file.metadata().map_err(io)?.len();
+        let committed = header.commit.map(|(_, c)| c);
+        let limit = committed.map_or(size, |c| c.min(size));
+        let (mut at, mut kept) = (header.start, 0);
+        let mut body = Vec::new();
+        while let Next::Body = read_record(&mut reader, at, limit, &mut body).map_err(io)? {
+            let batch = body.first() == Some(&BATCH) && body.len() == BATCH_BODY;
+            if !batch && decode(&body).is_none() {
+                break;
+            }
+            kept += usize::from(!batch);
+            at += (RECORD_HEAD + body.len()) as u64;
+        }
+        drop(reader);
+        let mut repair = Repair {
+            kept,
+            length: at,
+            cut: size - at,
+            missing: committed.map_or(0, |c| c.saturating_sub(size)),
+            saved: None,
+        };
+        if repair.cut == 0 && repair.missing == 0 {
+            return Ok(repair);
+        }
+        if repair.cut > 0 {
+            repair.saved = Some(save_tail(path, &file, at)?);
+        }
+        file.set_len(at).map_err(io)?;
+        if let Some((commit_at, _)) = header.commit {
+            write_at(&file, &commit_field(at), commit_at).map_err(io)?;
+        }
+        file.sync_all().map_err(io)?;
+        Ok(repair)
     }
 
     /// Appends a record and flushes it to disk; returns its offset. When this returns `Ok`,
@@ -267,20 +470,44 @@ impl Log {
         if !self.writable {
             return Err(Error::store(&self.path, StoreProblem::ReadOnly));
         }
-        let mut bytes = Vec::new();
-        let mut offsets = Vec::with_capacity(records.len());
-        for record in records {
-            offsets.push(self.len + bytes.len() as u64);
-            bytes.extend_from_slice(&encode(record));
+        if records.is_empty() {
+            return Ok(Vec::new());
         }
         let at = self.len;
+        let mut bytes = Vec::new();
+        if self.commit_at.is_some() {
+            bytes.resize(BATCH_RECORD, 0); // the batch record, once the length is known
+        }
+        let mut offsets = Vec::with_capacity(records.len());
+        for record in records {
+            offsets.push(at + bytes.len() as u64);
+            bytes.extend_from_slice(&encode(record));
+        }
+        if self.commit_at.is_some() {
+            let length = (bytes.len() - BATCH_RECORD) as u64;
+            let count = u32::try_from(records.len()).expect("fewer than 2^32 records a batch");
+            bytes[..BATCH_RECORD].copy_from_slice(&batch_record(at, length, count));
+        }
         let written = write_at(&self.file, &bytes, at).and_then(|()| self.file.sync_data());
         if let Err(e) = written {
-            // Best effort: a partial record left behind is cut off on the next open anyway.
+            // Best effort: what is left past the committed length is cut off on the next
+            // open anyway, as an interrupted write.
             let _ = self.file.set_len(at);
             return Err(write_error(&self.path, e));
         }
-        self.len += bytes.len() as u64;
+        let end = at + bytes.len() as u64;
+        if let Some(commit_at) = self.commit_at {
+            let committed = write_at(&self.file, &commit_field(end), commit_at)
+                .and_then(|()| self.file.sync_data());
+            if let Err(e) = committed {
+                // Put the old length back before the file gets shorter than it says.
+                let _ = write_at(&self.file, &commit_field(at), commit_at);
+                let _ = self.file.set_len(at);
+                let _ = self.file.sync_data();
+                return Err(write_error(&self.path, e));
+            }
+        }
+        self.len = end;
         Ok(offsets)
     }
 
@@ -327,16 +554,69 @@ impl Log {
         self.writable
     }
 
-    /// The length of the file in bytes.
+    /// The length of the file in bytes, up to its last committed record.
     pub fn len(&self) -> u64 {
         self.len
     }
 
     /// Whether the file holds no record (only its header).
     pub fn is_empty(&self) -> bool {
-        // The header is at least magic, version, length and checksum.
-        self.len <= (MAGIC.len() + 16) as u64
+        self.len <= self.start
     }
+}
+
+/// What [`Log::repair`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    /// Whole records kept (inserts and removals).
+    pub kept: usize,
+    /// The file's length after the repair.
+    pub length: u64,
+    /// Bytes cut off the end (saved in [`Repair::saved`]).
+    pub cut: u64,
+    /// Bytes that had been committed but were no longer in the file (a truncated file):
+    /// lost before the repair, and not in this file.
+    pub missing: u64,
+    /// The file the cut bytes were saved in.
+    pub saved: Option<PathBuf>,
+}
+
+impl Repair {
+    /// Whether the file was changed: `false` if it had no damage.
+    pub fn changed(&self) -> bool {
+        self.cut > 0 || self.missing > 0
+    }
+}
+
+/// Copies the bytes of `file` from `from` to its end into a new file beside `path`, flushed
+/// with its directory entry; returns its path.
+fn save_tail(path: &Path, file: &File, from: u64) -> Result<PathBuf> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".cut-{from}"));
+    let mut saved = PathBuf::from(&name);
+    let mut n = 1;
+    let mut out = loop {
+        match OpenOptions::new().write(true).create_new(true).open(&saved) {
+            Ok(out) => break out,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                n += 1;
+                let mut numbered = name.clone();
+                numbered.push(format!(".{n}"));
+                saved = PathBuf::from(numbered);
+            }
+            Err(e) => return Err(write_error(&saved, e)),
+        }
+    };
+    let mut source = file;
+    let copied = std::io::Seek::seek(&mut source, std::io::SeekFrom::Start(from))
+        .and_then(|_| std::io::copy(&mut source, &mut out))
+        .and_then(|_| out.sync_all());
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&saved);
+        return Err(write_error(&saved, e));
+    }
+    sync_parent(&saved)?;
+    Ok(saved)
 }
 
 /// Reads records of a [`Log`] by offset (see [`Log::reader`]).
@@ -470,11 +750,14 @@ fn corrupt(path: &Path, offset: u64, reason: &str) -> Error {
     )
 }
 
-/// Reads and checks the header; returns the settings and the offset of the first record.
-fn read_header(path: &Path, reader: &mut impl Read, size: u64) -> Result<(String, u64)> {
+/// Reads and checks the header, and the commit field of a format 2 file.
+fn read_header(path: &Path, reader: &mut impl Read) -> Result<Header> {
     let io = |e| Error::io(path, e);
     let mut fixed = [0u8; 16];
     let got = read_up_to(reader, &mut fixed).map_err(io)?;
+    if got == 0 {
+        return Err(Error::store(path, StoreProblem::Empty));
+    }
     if got < MAGIC.len() || fixed[..MAGIC.len()] != MAGIC[..] {
         // A file cut inside the magic string is an index whose creation was interrupted.
         return Err(if got < MAGIC.len() && fixed[..got] == MAGIC[..got] {
@@ -495,12 +778,15 @@ fn read_header(path: &Path, reader: &mut impl Read, size: u64) -> Result<(String
         };
         return Err(Error::store(path, problem));
     }
-    let end = 16 + u64::from(settings_len) + 8;
-    if version == 0 || settings_len > MAX_SETTINGS || end > size {
+    if version == 0 || settings_len > MAX_SETTINGS {
         return Err(corrupt(path, 8, "bad header"));
     }
     let mut rest = vec![0u8; settings_len as usize + 8];
-    reader.read_exact(&mut rest).map_err(io)?;
+    let incomplete = |e: std::io::Error| match e.kind() {
+        ErrorKind::UnexpectedEof => corrupt(path, 16, "incomplete header"),
+        _ => Error::io(path, e),
+    };
+    reader.read_exact(&mut rest).map_err(incomplete)?;
     let (settings, sum) = rest.split_at(settings_len as usize);
     let mut checked = fixed[8..16].to_vec();
     checked.extend_from_slice(settings);
@@ -510,7 +796,81 @@ fn read_header(path: &Path, reader: &mut impl Read, size: u64) -> Result<(String
     }
     let settings = String::from_utf8(settings.to_vec())
         .map_err(|_| corrupt(path, 16, "settings are not UTF-8"))?;
-    Ok((settings, end))
+    let end = 16 + u64::from(settings_len) + 8;
+    if version < COMMITTED_VERSION {
+        return Ok(Header {
+            settings,
+            commit: None,
+            start: end,
+        });
+    }
+    let commit_at = commit_offset(end);
+    let mut field = vec![0u8; (commit_at - end) as usize + COMMIT];
+    reader.read_exact(&mut field).map_err(incomplete)?;
+    let field = &field[field.len() - COMMIT..];
+    let committed = u64::from_le_bytes(field[..8].try_into().expect("8 bytes"));
+    let sum = u64::from_le_bytes(field[8..].try_into().expect("8 bytes"));
+    let start = commit_at + COMMIT as u64;
+    if xxh3_64_with_seed(&field[..8], COMMIT_SEED) != sum || committed < start {
+        return Err(corrupt(path, commit_at, "bad commit field"));
+    }
+    Ok(Header {
+        settings,
+        commit: Some((commit_at, committed)),
+        start,
+    })
+}
+
+/// Where the commit field of a header whose fixed part ends at `end` starts: the next
+/// multiple of 16, so that it never straddles a disk sector.
+fn commit_offset(end: u64) -> u64 {
+    end.next_multiple_of(COMMIT as u64)
+}
+
+/// The commit field saying that the file is committed up to `length`.
+fn commit_field(length: u64) -> [u8; COMMIT] {
+    let mut field = [0u8; COMMIT];
+    field[..8].copy_from_slice(&length.to_le_bytes());
+    let sum = xxh3_64_with_seed(&field[..8], COMMIT_SEED);
+    field[8..].copy_from_slice(&sum.to_le_bytes());
+    field
+}
+
+/// The batch record of a batch at `start` whose records take `length` bytes.
+fn batch_record(start: u64, length: u64, count: u32) -> [u8; BATCH_RECORD] {
+    let mut body = [0u8; BATCH_BODY];
+    body[0] = BATCH;
+    body[1..9].copy_from_slice(&start.to_le_bytes());
+    body[9..17].copy_from_slice(&length.to_le_bytes());
+    body[17..].copy_from_slice(&count.to_le_bytes());
+    let mut record = [0u8; BATCH_RECORD];
+    record[..4].copy_from_slice(&(BATCH_BODY as u32).to_le_bytes());
+    record[4..RECORD_HEAD].copy_from_slice(&xxh3_64_with_seed(&body, RECORD_SEED).to_le_bytes());
+    record[RECORD_HEAD..].copy_from_slice(&body);
+    record
+}
+
+/// Whether `bytes` bytes past the committed length `start`, of which `head` are the first
+/// (up to a batch record's length), are the start of a batch written there: a batch record
+/// for `start` (or as much of one as a torn write leaves, every byte that can be foreseen
+/// matching), and no more bytes than the batch declares.
+fn interrupted_batch(head: &[u8], start: u64, bytes: u64) -> bool {
+    if head.len() >= BATCH_RECORD {
+        let (len, sum) = split_head(head[..RECORD_HEAD].try_into().expect("a record head"));
+        let body = &head[RECORD_HEAD..BATCH_RECORD];
+        if len as usize != BATCH_BODY || xxh3_64_with_seed(body, RECORD_SEED) != sum {
+            return false;
+        }
+        let at = u64::from_le_bytes(body[1..9].try_into().expect("8 bytes"));
+        let length = u64::from_le_bytes(body[9..17].try_into().expect("8 bytes"));
+        return body[0] == BATCH && at == start && bytes <= BATCH_RECORD as u64 + length;
+    }
+    // Torn inside the batch record: all but its checksum and declared length can be foreseen.
+    let expected = batch_record(start, 0, 0);
+    let foreseen = |i: usize| i < 4 || (RECORD_HEAD..RECORD_HEAD + 9).contains(&i);
+    head.iter()
+        .enumerate()
+        .all(|(i, b)| !foreseen(i) || *b == expected[i])
 }
 
 /// What [`read_record`] found at an offset.
@@ -730,266 +1090,4 @@ impl Fields<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(i: usize) -> Entry {
-        Entry {
-            id: format!("doc-{i}"),
-            text: format!("Text number {i}, with ünïcode and a \"quote\".\nSecond line."),
-            published: i.is_multiple_of(2).then_some(Timestamp {
-                seconds: 1_700_000_000 + i as i64,
-                nanos: 5,
-            }),
-            outlet: i.is_multiple_of(3).then(|| format!("outlet-{}", i % 5)),
-            inserted: Timestamp {
-                seconds: 1_800_000_000 + i as i64,
-                nanos: 999_999_999,
-            },
-        }
-    }
-
-    fn records() -> Vec<Record> {
-        let mut out: Vec<Record> = (0..20).map(|i| Record::Insert(entry(i))).collect();
-        out.insert(7, Record::Remove { id: "doc-3".into() });
-        out
-    }
-
-    /// Writes `records()` to a new log; returns the directory, the path and the offsets.
-    fn written() -> (tempfile::TempDir, PathBuf, Vec<u64>) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("test.ndx");
-        let mut log = Log::create(&path, "{\"k\":5}").unwrap();
-        let offsets = records().iter().map(|r| log.append(r).unwrap()).collect();
-        (dir, path, offsets)
-    }
-
-    fn replay(path: &Path) -> Result<(Log, Vec<(u64, Record)>)> {
-        let mut seen = Vec::new();
-        let (log, settings) = Log::open(path, |at, r| {
-            seen.push((at, r));
-            Ok(())
-        })?;
-        assert_eq!(settings, "{\"k\":5}");
-        Ok((log, seen))
-    }
-
-    fn problem(result: Result<(Log, Vec<(u64, Record)>)>) -> StoreProblem {
-        match result {
-            Err(Error::Store { problem, .. }) => problem,
-            other => panic!("expected a store error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn records_come_back_in_order_and_by_offset() {
-        let (_dir, path, offsets) = written();
-        let (log, seen) = replay(&path).unwrap();
-        let want: Vec<(u64, Record)> = offsets.iter().copied().zip(records()).collect();
-        assert_eq!(seen, want);
-        let reader = log.reader().unwrap();
-        for (at, record) in &want {
-            assert_eq!(&log.read(*at).unwrap(), record);
-            assert_eq!(&reader.read(*at).unwrap(), record);
-        }
-        assert!(matches!(
-            reader.read(offsets[1] + 1),
-            Err(Error::Store {
-                problem: StoreProblem::Corrupt { .. },
-                ..
-            })
-        ));
-        assert!(matches!(
-            log.read(offsets[1] + 1),
-            Err(Error::Store {
-                problem: StoreProblem::Corrupt { .. },
-                ..
-            })
-        ));
-    }
-
-    /// A record cut anywhere (as a killed process leaves it) is dropped on open, the file is
-    /// cut back, and appending goes on from there.
-    #[test]
-    fn an_incomplete_last_record_is_cut_off() {
-        let (_dir, path, offsets) = written();
-        let whole = std::fs::read(&path).unwrap();
-        let last = *offsets.last().unwrap() as usize;
-        for cut in [last + 1, last + 5, last + RECORD_HEAD, whole.len() - 1] {
-            std::fs::write(&path, &whole[..cut]).unwrap();
-            let (mut log, seen) = replay(&path).unwrap();
-            assert_eq!(seen.len(), records().len() - 1, "cut at {cut}");
-            assert_eq!(std::fs::metadata(&path).unwrap().len(), last as u64);
-            let extra = Record::Remove { id: "x".into() };
-            let at = log.append(&extra).unwrap();
-            assert_eq!(at, last as u64);
-            drop(log);
-            let (_, seen) = replay(&path).unwrap();
-            assert_eq!(seen.last().unwrap().1, extra);
-        }
-        // Garbage where the last record's end should be (a write torn by power loss).
-        let mut torn = whole.clone();
-        let n = torn.len();
-        torn[n - 3] ^= 0xff;
-        std::fs::write(&path, &torn).unwrap();
-        let (_, seen) = replay(&path).unwrap();
-        assert_eq!(seen.len(), records().len() - 1);
-    }
-
-    /// A read-only open of a file with an incomplete last record reads the whole records,
-    /// leaves the file as it is, and refuses to append; a file whose permissions say
-    /// read-only is refused by a writable open (even to root) and read by a read-only one.
-    #[test]
-    fn read_only_opens_change_nothing() {
-        let (_dir, path, offsets) = written();
-        let whole = std::fs::read(&path).unwrap();
-        let last = *offsets.last().unwrap() as usize;
-        std::fs::write(&path, &whole[..last + 5]).unwrap();
-        let torn = std::fs::read(&path).unwrap();
-        let mut seen = Vec::new();
-        let (mut log, _) = Log::open_read_only(&path, |at, r| {
-            seen.push((at, r));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(seen.len(), records().len() - 1);
-        assert!(!log.is_writable());
-        let refused = log.append(&Record::Remove { id: "x".into() }).unwrap_err();
-        assert!(matches!(
-            refused,
-            Error::Store {
-                problem: StoreProblem::ReadOnly,
-                ..
-            }
-        ));
-        assert_eq!(log.read(offsets[0]).unwrap(), records()[0]);
-        drop(log);
-        assert_eq!(std::fs::read(&path).unwrap(), torn);
-
-        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-        permissions.set_readonly(true);
-        std::fs::set_permissions(&path, permissions).unwrap();
-        assert_eq!(problem(replay(&path)), StoreProblem::ReadOnly);
-        assert!(Log::open_read_only(&path, |_, _| Ok(())).is_ok());
-        assert_eq!(std::fs::read(&path).unwrap(), torn);
-    }
-
-    /// Damage before the last record is an error that names the record's offset: the file is
-    /// not cut, so nothing after it is lost.
-    #[test]
-    fn damage_before_the_end_is_an_error() {
-        let (_dir, path, offsets) = written();
-        let whole = std::fs::read(&path).unwrap();
-        let mut bad = whole.clone();
-        bad[offsets[2] as usize + RECORD_HEAD + 3] ^= 0x20;
-        std::fs::write(&path, &bad).unwrap();
-        let got = problem(replay(&path));
-        assert_eq!(
-            got,
-            StoreProblem::Corrupt {
-                offset: offsets[2],
-                reason: "checksum mismatch".into()
-            }
-        );
-        assert_eq!(std::fs::read(&path).unwrap(), bad, "left as it was");
-        // A damaged length field that points past the end, before the last record.
-        let mut bad = whole.clone();
-        bad[offsets[4] as usize + 3] = 0xff;
-        std::fs::write(&path, &bad).unwrap();
-        assert!(matches!(
-            problem(replay(&path)),
-            StoreProblem::Corrupt { offset, .. } if offset == offsets[4]
-        ));
-    }
-
-    #[test]
-    fn foreign_newer_damaged_and_interrupted_headers() {
-        let (_dir, path, _) = written();
-        let whole = std::fs::read(&path).unwrap();
-        let cases: Vec<(Vec<u8>, StoreProblem)> = vec![
-            (b"hello, world\n".to_vec(), StoreProblem::Foreign),
-            (Vec::new(), corrupt_at(0, "incomplete header")),
-            (MAGIC[..5].to_vec(), corrupt_at(0, "incomplete header")),
-            (whole[..12].to_vec(), corrupt_at(12, "incomplete header")),
-            (
-                with(&whole, 8, &7u32.to_le_bytes()),
-                StoreProblem::NewerVersion {
-                    found: 7,
-                    supported: FORMAT_VERSION,
-                },
-            ),
-            (
-                with(&whole, 8, &0u32.to_le_bytes()),
-                corrupt_at(8, "bad header"),
-            ),
-            (
-                with(&whole, 17, b"x"),
-                corrupt_at(8, "header checksum mismatch"),
-            ),
-            (whole[..20].to_vec(), corrupt_at(8, "bad header")),
-        ];
-        for (bytes, want) in cases {
-            std::fs::write(&path, &bytes).unwrap();
-            assert_eq!(
-                problem(replay(&path)),
-                want,
-                "{:?}",
-                &bytes[..bytes.len().min(24)]
-            );
-            assert_eq!(std::fs::read(&path).unwrap(), bytes, "left as it was");
-        }
-    }
-
-    fn corrupt_at(offset: u64, reason: &str) -> StoreProblem {
-        StoreProblem::Corrupt {
-            offset,
-            reason: reason.into(),
-        }
-    }
-
-    fn with(bytes: &[u8], at: usize, patch: &[u8]) -> Vec<u8> {
-        let mut out = bytes.to_vec();
-        out[at..at + patch.len()].copy_from_slice(patch);
-        out
-    }
-
-    #[test]
-    fn create_refuses_an_existing_file_and_open_a_file_in_use() {
-        let (dir, path, _) = written();
-        let err = Log::create(&path, "{}").unwrap_err();
-        assert!(matches!(
-            err,
-            Error::Store {
-                problem: StoreProblem::Exists,
-                ..
-            }
-        ));
-        assert!(err.to_string().starts_with(&path.display().to_string()));
-        let (held, _) = replay(&path).unwrap();
-        assert_eq!(problem(replay(&path)), StoreProblem::Locked);
-        drop(held);
-        assert!(replay(&path).is_ok(), "the lock goes with the log");
-        let missing = dir.path().join("none.ndx");
-        assert!(matches!(
-            Log::open(&missing, |_, _| Ok(())),
-            Err(Error::Io { ref path, .. }) if *path == missing
-        ));
-    }
-
-    /// Decoding never panics on arbitrary bodies, and accepts only what encoding makes.
-    #[test]
-    fn decoding_rejects_malformed_bodies() {
-        for record in records() {
-            let bytes = encode(&record);
-            let body = &bytes[RECORD_HEAD..];
-            assert_eq!(decode(body), Some(record.clone()));
-            for cut in 0..body.len() {
-                assert_eq!(decode(&body[..cut]), None, "cut at {cut}");
-            }
-            let mut longer = body.to_vec();
-            longer.push(0);
-            assert_eq!(decode(&longer), None);
-        }
-        assert_eq!(decode(&[9, 0, 0, 0, 0]), None);
-    }
-}
+mod tests;

@@ -9,11 +9,15 @@
 //!
 //! - An insert returns only after its record is written and flushed to the disk
 //!   (`fdatasync`), so an acknowledged document survives a crash or a `kill -9`.
-//! - Each record carries its length and a 64-bit checksum (xxh3) of its bytes. A process killed
-//!   while writing leaves at most one incomplete record, at the very end; opening the file
-//!   cuts it off (it was never acknowledged). A damaged record anywhere else is reported as
-//!   [`StoreProblem::Corrupt`](crate::StoreProblem::Corrupt), never skipped or repaired
-//!   silently.
+//! - Each record carries its length and a 64-bit checksum (xxh3) of its bytes, and the
+//!   header holds the committed length, updated (and flushed) only after a batch's records
+//!   are on disk. A process killed while writing leaves at most the start of that one batch
+//!   after the committed length; opening the file cuts it off (it was never acknowledged) and
+//!   says so ([`Store::interrupted_write`]). Anything else — a file shorter than its
+//!   committed length ([`StoreProblem::Truncated`](crate::StoreProblem::Truncated)), other
+//!   bytes after it or a damaged record ([`StoreProblem::Corrupt`](crate::StoreProblem::Corrupt))
+//!   — is an error and the file is left as it is: never skipped or repaired silently.
+//!   [`Store::repair`] keeps the whole records before the damage and saves what it cuts.
 //! - Compaction (dropping removed and expired documents) writes a new file beside the old
 //!   one, flushes it, and renames it over the old one: the rename is atomic, so a crash leaves
 //!   either file, whole.
@@ -44,5 +48,8 @@
 
 mod index;
 pub mod log;
+mod settings;
 
 pub use index::{Compaction, Memory, Store};
+pub use log::{Repair, Tail};
+pub use settings::Settings;

@@ -42,7 +42,7 @@ fn check_and_insert_agrees_with_the_index_before_and_after_a_restart() {
         let store = Store::create(&path, Config::default()).unwrap();
         for doc in &docs {
             let want = index.query(doc).unwrap();
-            let got = store.check_and_insert(doc.clone()).unwrap();
+            let got = store.check_and_insert(doc).unwrap();
             assert_eq!(shown(&got), shown(&want), "inserting {}", doc.id);
             flagged += got.len();
             index.insert(doc.clone()).unwrap();
@@ -95,7 +95,7 @@ fn bbc_one_at_a_time_flags_what_a_scan_of_the_whole_set_flags() {
     {
         let store = Store::create(&path, Config::default()).unwrap();
         for doc in &docs {
-            streamed.extend(store.check_and_insert(doc.clone()).unwrap());
+            streamed.extend(store.check_and_insert(doc).unwrap());
         }
     }
     let as_set = |found: &[Match]| -> BTreeSet<String> { shown(found).into_iter().collect() };
@@ -161,7 +161,7 @@ fn streamed_seeds_flag_only_the_rewrite() {
     let store = Store::create(scratch.path().join("seeds.ndx"), Config::default()).unwrap();
     let mut flagged = Vec::new();
     for doc in seeds() {
-        for m in store.check_and_insert(doc.clone()).unwrap() {
+        for m in store.check_and_insert(&doc).unwrap() {
             flagged.push((doc.id.clone(), m.kind, m.a.clone(), m.b.clone()));
         }
     }
@@ -250,7 +250,7 @@ fn concurrent_writers_and_readers_leave_the_sequential_result() {
             let store = &store;
             s.spawn(move || {
                 for d in part {
-                    store.check_and_insert(d.clone()).unwrap();
+                    store.check_and_insert(d).unwrap();
                 }
             });
         }
@@ -374,7 +374,7 @@ fn a_read_only_store_checks_beside_a_writer_and_writes_nothing() {
         other => panic!("expected ReadOnly, got {other:?}"),
     };
     read_only(reader.insert(later[0].clone()).map(drop));
-    read_only(reader.check_and_insert(later[0].clone()).map(drop));
+    read_only(reader.check_and_insert(&later[0]).map(drop));
     read_only(reader.remove(&first[0].id).map(drop));
     read_only(reader.compact().map(drop));
     assert_eq!(reader.len(), first.len());
@@ -556,4 +556,91 @@ fn the_window_and_the_outlet_rule() {
     drop(store);
     let all = Store::open(&path, Config::default()).unwrap();
     assert_eq!(all.len(), filler.len() + 1);
+}
+
+/// An index's stored settings can be read before it is opened and used to open it;
+/// `open_or_create` creates a missing index and opens an existing one (checking settings).
+#[test]
+fn stored_settings_and_open_or_create() {
+    let scratch = Scratch::new();
+    let path = scratch.path().join("news.ndx");
+    let built = Config::default().threshold(0.6).shingle_size(4);
+    {
+        let store = Store::open_or_create(&path, built.clone()).unwrap();
+        store.insert(seeds().remove(0)).unwrap();
+        assert!(store.interrupted_write().is_none());
+    }
+    let stored = neardup::store::Settings::read(&path).unwrap();
+    assert_eq!(stored, neardup::store::Settings::of(&built));
+    let store = Store::open(&path, stored.apply(Config::default())).unwrap();
+    assert_eq!(store.len(), 1);
+    drop(store);
+    let reopened = Store::open_or_create(&path, built).unwrap();
+    assert_eq!(reopened.len(), 1);
+    drop(reopened);
+    assert!(matches!(
+        store_problem(Store::open_or_create(&path, Config::default())),
+        StoreProblem::Settings {
+            field: "shingle_size",
+            ..
+        }
+    ));
+}
+
+/// A Store refuses a truncated file and one with junk after its last record, leaving both as
+/// they are; `Store::repair` makes them usable with the whole records kept; the start of an
+/// interrupted batch is cut off by a writable open and shown in `interrupted_write`.
+#[test]
+fn damaged_files_are_refused_until_repaired() {
+    let scratch = Scratch::new();
+    let path = scratch.path().join("news.ndx");
+    let docs = seeds();
+    {
+        let store = Store::create(&path, Config::default()).unwrap();
+        for doc in &docs[..4] {
+            store.insert(doc.clone()).unwrap();
+        }
+    }
+    let whole = std::fs::read(&path).unwrap();
+    {
+        let store = Store::open(&path, Config::default()).unwrap();
+        store.insert(docs[4].clone()).unwrap();
+    }
+    let five = std::fs::read(&path).unwrap();
+
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    for read_only in [false, true] {
+        let opened = Store::open_with_progress(&path, Config::default(), read_only, &|_, _| {});
+        assert!(
+            matches!(store_problem(opened), StoreProblem::Truncated { committed, .. } if committed == whole.len() as u64)
+        );
+    }
+    let repair = Store::repair(&path).unwrap();
+    assert!(repair.changed() && repair.kept < 4, "{repair:?}");
+    assert_eq!(
+        Store::open(&path, Config::default()).unwrap().len(),
+        repair.kept
+    );
+
+    let mut junk = whole.clone();
+    junk.extend_from_slice(&[7u8; 16]);
+    std::fs::write(&path, &junk).unwrap();
+    assert!(matches!(
+        store_problem(Store::open(&path, Config::default())),
+        StoreProblem::Corrupt { offset, .. } if offset == whole.len() as u64
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), junk);
+    let reader = Store::open_read_only(&path, Config::default()).unwrap();
+    assert_eq!(reader.len(), 4);
+    assert_eq!(reader.interrupted_write().map(|t| t.cut), Some(false));
+    drop(reader);
+
+    let mut torn = whole.clone();
+    torn.extend_from_slice(&five[whole.len()..five.len() - 9]);
+    std::fs::write(&path, &torn).unwrap();
+    let store = Store::open(&path, Config::default()).unwrap();
+    assert_eq!(store.len(), 4);
+    let tail = store.interrupted_write().unwrap();
+    assert!(tail.cut && tail.offset == whole.len() as u64, "{tail:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
 }
