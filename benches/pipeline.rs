@@ -303,7 +303,7 @@ fn end_to_end(c: &mut Criterion) {
             let mut index = empty.clone();
             index.insert_batch(black_box(docs.clone())).unwrap();
             // The seeds hold one rewrite (001 of 000) and nothing else.
-            assert_eq!(index.duplicates().len(), 1);
+            assert_eq!(index.pairs().len(), 1);
         })
     });
     group.finish();

@@ -107,7 +107,7 @@ fn scan(c: &mut Criterion) {
                     |docs| {
                         let mut index = empty.clone();
                         index.insert_batch(black_box(docs)).unwrap();
-                        let found = index.duplicates();
+                        let found = index.pairs();
                         let kinds = ["exact-duplicate", "near-duplicate", "rewrite"];
                         let dup = recall(&found, &corpus.above, &kinds);
                         assert!(dup >= 0.99, "recall above the threshold {dup}");

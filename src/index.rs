@@ -22,9 +22,9 @@ use crate::search::{self, Searched};
 /// with 30 others share stock phrases or common words, not a source. (At 100 the 100,000
 /// generated documents took 97 s instead of 81 s, with the same recall to 1 pair in 9,936.)
 const PASSAGE_MAX_BUCKET: usize = 30;
-/// Bands of passage keys computed at a time by [`Index::duplicates`].
+/// Bands of passage keys computed at a time by [`Index::pairs`].
 const KEY_GROUP: usize = 8;
-/// Bytes of colliding sentence pairs that [`Index::duplicates`] holds at once, at most
+/// Bytes of colliding sentence pairs that [`Index::pairs`] holds at once, at most
 /// (about): beyond it the sentence join runs in several passes (see `owner_slices`). At
 /// 16 bytes a pair, 2 GiB is 134 million pairs; the 100,000 generated articles make 52
 /// million, the 100,000 bench articles 4.4 million.
@@ -40,7 +40,7 @@ const ENTRIES_PER_PART: usize = 2048;
 /// are passage keys. A candidate pair from the document tables (or from equal normalised
 /// texts) is verified with exact Jaccard on the shingle sets; a pair whose sentences share
 /// passage keys is verified by aligning the two documents' sentences (see [`rewrite`]). An
-/// accepted pair gets its shared passages. [`Index::duplicates`] finds sentences that share
+/// accepted pair gets its shared passages. [`Index::pairs`] finds sentences that share
 /// keys by sorting each band's keys; passage band tables are built only for
 /// [`Index::query`], on its first call.
 ///
@@ -55,7 +55,7 @@ const ENTRIES_PER_PART: usize = 2048;
 ///     Document::new("b", "The council approved the new budget on Monday night after a long debate!"),
 ///     Document::new("c", "A storm closed the coast road for a week."),
 /// ])?;
-/// let found = index.duplicates();
+/// let found = index.pairs();
 /// assert_eq!(found.len(), 1);
 /// assert_eq!((found[0].a.as_str(), found[0].b.as_str()), ("a", "b"));
 /// assert_eq!(found[0].kind, Kind::ExactDuplicate);
@@ -72,7 +72,7 @@ pub struct Index {
     detector: Detector,
     lsh: Lsh,
     /// Band tables of sentences (entries are indexes into `passage_entries`), built on the
-    /// first [`Index::query`]: [`Index::duplicates`] joins the bands by sorting instead.
+    /// first [`Index::query`]: [`Index::pairs`] joins the bands by sorting instead.
     passage_lsh: OnceLock<Lsh>,
     /// The document and sentence (index into its profile's passages) of each passage entry.
     passage_entries: Vec<(DocId, u32)>,
@@ -244,18 +244,25 @@ impl Index {
         search::query(&self.detector, self, doc, &probe, &|_| false, counted)
     }
 
-    /// Every pair of indexed documents that are exact duplicates, near-duplicates or
-    /// rewrites, ordered by the [`DocId`]s of the pair (lower first). Duplicate candidates come
-    /// from the document tables and from equal normalised texts; rewrite candidates, for pairs
-    /// that are not duplicates, from sentences that share passage keys (see
-    /// [`lsh::band_collisions`]). All are verified in parallel.
-    pub fn duplicates(&self) -> Vec<Match> {
-        self.duplicates_in_slices(None)
+    /// Every flagged pair of indexed documents: exact duplicates, near-duplicates and
+    /// rewrites (each [`Match::kind`] says which), ordered by the [`DocId`]s of the pair
+    /// (lower first). Duplicate candidates come from the document tables and from equal
+    /// normalised texts; rewrite candidates, for pairs that are not duplicates, from
+    /// sentences that share passage keys (see [`lsh::band_collisions`]). All are verified in
+    /// parallel.
+    pub fn pairs(&self) -> Vec<Match> {
+        self.pairs_in_slices(None)
     }
 
-    /// [`Index::duplicates`], with the sentence join done in `slices` passes (by default as
+    /// The old name of [`Index::pairs`], which returns rewrites too, not only duplicates.
+    #[deprecated(since = "0.1.0", note = "renamed to `pairs`: it returns rewrites too")]
+    pub fn duplicates(&self) -> Vec<Match> {
+        self.pairs()
+    }
+
+    /// [`Index::pairs`], with the sentence join done in `slices` passes (by default as
     /// many as [`JOIN_BUDGET`] requires; see [`Index::owner_slices`]).
-    fn duplicates_in_slices(&self, slices: Option<usize>) -> Vec<Match> {
+    fn pairs_in_slices(&self, slices: Option<usize>) -> Vec<Match> {
         let side = |id: DocId| self.side(id);
         let mut pairs = self.lsh.candidate_pairs();
         for ids in self.by_text.values() {
@@ -715,7 +722,7 @@ mod tests {
                 Document::new("x", BASE),
             ])
             .unwrap();
-        assert!(index.duplicates().is_empty());
+        assert!(index.pairs().is_empty());
         assert!(index.query(&Document::new("p", "!!")).unwrap().is_empty());
     }
 
@@ -744,7 +751,7 @@ mod tests {
                 Document::new("earlier", BASE.replace("Tuesday", "Monday")).published(early),
             ])
             .unwrap();
-        let found = index.duplicates();
+        let found = index.pairs();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].direction, Direction::Timestamp);
         assert_eq!(
@@ -831,15 +838,11 @@ mod tests {
         }
         let mut index = Index::new(Config::default()).unwrap();
         index.insert_batch(docs).unwrap();
-        let one = index.duplicates_in_slices(Some(1));
+        let one = index.pairs_in_slices(Some(1));
         let rewrites = one.iter().filter(|m| m.kind == Kind::Rewrite).count();
         assert!(rewrites >= 6, "{rewrites} rewrites: too few to test");
         for slices in [2, 3, 9] {
-            assert_eq!(
-                index.duplicates_in_slices(Some(slices)),
-                one,
-                "{slices} slices"
-            );
+            assert_eq!(index.pairs_in_slices(Some(slices)), one, "{slices} slices");
         }
     }
 }

@@ -47,7 +47,7 @@
 //!     Document::new("site", edited),
 //!     Document::new("weather", other),
 //! ])?;
-//! let found = index.duplicates();
+//! let found = index.pairs();
 //! assert_eq!(found.len(), 1);
 //! let m = &found[0];
 //! assert_eq!((m.a.as_str(), m.b.as_str(), m.kind), ("wire", "site", Kind::NearDuplicate));

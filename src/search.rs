@@ -79,7 +79,7 @@ pub(crate) fn query(
         .collect::<Result<_>>()?;
     let mut found: Vec<(DocId, Match)> = checked.into_iter().flatten().collect();
     let seen: HashSet<DocId> = found.iter().map(|(id, _)| *id).collect();
-    // The same rule as `Index::duplicates`: enough distinct colliding pairs of sentences,
+    // The same rule as `Index::pairs`: enough distinct colliding pairs of sentences,
     // neither boilerplate, similar enough to align.
     let uncounted = (!counted).then_some(&probe.passages);
     let boilerplate = detector.boilerplate(searched.stats(), uncounted);

@@ -79,7 +79,7 @@ pub fn detect(
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let bar = progress.spinner("verifying");
-    let matches = index.duplicates();
+    let matches = index.pairs();
     bar.finish_and_clear();
     Ok((index, matches))
 }

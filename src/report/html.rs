@@ -70,7 +70,7 @@ struct Side<'a> {
 /// let b = "The council approved the new budget on Monday night after a short debate.";
 /// let mut index = Index::new(Config::default())?;
 /// index.insert_batch(vec![Document::new("a.txt", a), Document::new("b.txt", b)])?;
-/// let found = &index.duplicates()[0];
+/// let found = &index.pairs()[0];
 /// let page = html::pair_page(found, a, b);
 /// assert!(page.starts_with("<!DOCTYPE html>"));
 /// assert!(page.contains("href=\"#b-1\"") && page.contains("id=\"a-1\""));

@@ -24,7 +24,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The name used in reports: `exact-duplicate`, `near-duplicate`.
+    /// The name used in reports: `exact-duplicate`, `near-duplicate` or `rewrite`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::ExactDuplicate => "exact-duplicate",
@@ -48,7 +48,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// The name used in reports: `timestamp`, `unknown`.
+    /// The name used in reports: `timestamp`, `coverage` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Timestamp => "timestamp",
@@ -90,6 +90,30 @@ pub struct Match {
 }
 
 impl Match {
+    /// The other document of the pair: `b` for `a`'s id, `a` for `b`'s; `None` for an id
+    /// that is neither.
+    ///
+    /// ```
+    /// # use neardup::{Config, Document, Index};
+    /// let text = "The council approved the new budget on Monday night after a long debate.";
+    /// let mut index = Index::new(Config::default())?;
+    /// index.insert_batch(vec![Document::new("a", text), Document::new("b", text)])?;
+    /// let m = &index.pairs()[0];
+    /// assert_eq!(m.other("a"), Some("b"));
+    /// assert_eq!(m.other("b"), Some("a"));
+    /// assert_eq!(m.other("c"), None);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
+    pub fn other(&self, id: &str) -> Option<&str> {
+        if id == self.a {
+            Some(&self.b)
+        } else if id == self.b {
+            Some(&self.a)
+        } else {
+            None
+        }
+    }
+
     /// The same match with `a` and `b` exchanged (scores and passages follow).
     pub fn swapped(self) -> Match {
         Match {

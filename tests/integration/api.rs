@@ -68,7 +68,7 @@ fn exact_pairs(docs: &[Document], threshold: f64) -> BTreeSet<(String, String)> 
 fn seeds_flag_exactly_the_labelled_rewrite() {
     let seeds = util::seeds();
     let index = indexed(seeds.clone());
-    let found = index.duplicates();
+    let found = index.pairs();
     let truth = std::fs::read_to_string(util::corpus_dir().join("truth.tsv")).unwrap();
     let rows: Vec<Vec<&str>> = truth
         .lines()
@@ -119,11 +119,11 @@ fn a_footer_shared_by_many_articles_is_not_copying() {
             Document::new(format!("d{i}"), text)
         })
         .collect();
-    assert!(indexed(docs.clone()).duplicates().is_empty());
+    assert!(indexed(docs.clone()).pairs().is_empty());
     let mut lax = Index::new(Config::default().boilerplate_min_docs(31)).unwrap();
     lax.insert_batch(docs).unwrap();
     assert!(
-        !lax.duplicates().is_empty(),
+        !lax.pairs().is_empty(),
         "without the rule the footer links the articles"
     );
 }
@@ -132,7 +132,7 @@ fn a_footer_shared_by_many_articles_is_not_copying() {
 fn synthetic_corpus_finds_exactly_the_pairs_at_or_above_the_threshold() {
     let docs = util::synthetic_corpus(1, 120);
     let want = exact_pairs(&docs, Config::default().threshold);
-    let found = indexed(docs).duplicates();
+    let found = indexed(docs).pairs();
     let got: BTreeSet<(String, String)> = pair_set(&found)
         .into_iter()
         .filter(|(_, _, kind)| *kind != Kind::Rewrite)
@@ -171,7 +171,7 @@ fn same_output_on_one_thread_or_many() {
             let mut docs = util::synthetic_corpus(2, 200);
             docs.extend(util::seeds());
             let report = Report {
-                matches: indexed(docs).duplicates(),
+                matches: indexed(docs).pairs(),
                 ..Report::default()
             };
             let mut out = Vec::new();
@@ -199,16 +199,12 @@ fn same_output_on_one_thread_or_many() {
 #[test]
 fn insertion_order_leaves_the_duplicate_set_unchanged() {
     let docs = util::synthetic_corpus(3, 60);
-    let want = pair_set(&indexed(docs.clone()).duplicates());
+    let want = pair_set(&indexed(docs.clone()).pairs());
     assert!(!want.is_empty());
     for seed in 0..20 {
         let mut shuffled = docs.clone();
         Rng::new(seed).shuffle(&mut shuffled);
-        assert_eq!(
-            pair_set(&indexed(shuffled).duplicates()),
-            want,
-            "seed {seed}"
-        );
+        assert_eq!(pair_set(&indexed(shuffled).pairs()), want, "seed {seed}");
     }
 }
 
@@ -216,7 +212,7 @@ fn insertion_order_leaves_the_duplicate_set_unchanged() {
 fn query_agrees_with_the_all_pairs_scan() {
     let docs = util::synthetic_corpus(4, 80);
     let index = indexed(docs.clone());
-    let all = pair_set(&index.duplicates());
+    let all = pair_set(&index.pairs());
     let mut from_queries = BTreeSet::new();
     for doc in &docs {
         for m in index.query(doc).unwrap() {
@@ -267,7 +263,7 @@ fn bbc_exact_duplicates_and_lsh_recall() {
     let dir = shared_data().join("bbc-news");
     let docs = util::shared_docs("bbc-news/docs");
     assert_eq!(docs.len(), 2225);
-    let found = indexed(docs.clone()).duplicates();
+    let found = indexed(docs.clone()).pairs();
     let kinds: HashMap<(String, String), Kind> = pair_set(&found)
         .into_iter()
         .filter(|(_, _, k)| *k != Kind::Rewrite)
@@ -315,7 +311,7 @@ fn check_clough(also: &[std::path::PathBuf]) {
     let batch = neardup::input::read_all(&paths, &[], &neardup::input::Options::default(), &|| {});
     assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
     let ids: Vec<String> = batch.documents.iter().map(|d| d.id.clone()).collect();
-    let found = indexed(batch.documents).duplicates();
+    let found = indexed(batch.documents).pairs();
     let path = dir.join("pairs.tsv");
     let labels =
         neardup::eval::Labels::parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -446,7 +442,7 @@ fn html_page_is_self_contained_and_links_both_sides() {
     use neardup::report::html;
     let seeds = util::seeds();
     let index = indexed(seeds.clone());
-    let m = &index.duplicates()[0];
+    let m = &index.pairs()[0];
     let text = |id: &str| seeds.iter().find(|d| d.id == id).unwrap().text.as_str();
     let page = html::pair_page(m, text(&m.a), text(&m.b));
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
@@ -504,15 +500,15 @@ fn visible_text(html: &str) -> String {
 #[test]
 fn without_rewrites_the_duplicates_are_the_same() {
     let docs = util::synthetic_corpus(6, 100);
-    let full = indexed(docs.clone()).duplicates();
+    let full = indexed(docs.clone()).pairs();
     let mut lean = Index::new(Config::default().rewrites(false)).unwrap();
     lean.insert_batch(docs).unwrap();
-    let lean = lean.duplicates();
+    let lean = lean.pairs();
     assert!(full.iter().any(|m| m.kind == Kind::Rewrite));
     let want: Vec<&neardup::Match> = full.iter().filter(|m| m.kind != Kind::Rewrite).collect();
     assert_eq!(lean.iter().collect::<Vec<_>>(), want);
 
     let mut seeds = Index::new(Config::default().rewrites(false)).unwrap();
     seeds.insert_batch(util::seeds()).unwrap();
-    assert!(seeds.duplicates().is_empty());
+    assert!(seeds.pairs().is_empty());
 }

@@ -70,7 +70,7 @@ fn named(m: &Match) -> (Kind, String, String, &'static str) {
 }
 
 /// The 2,225 BBC articles inserted one at a time with `check_and_insert` flag exactly what a
-/// scan of the whole set flags (`Index::duplicates`): the same pairs with the same kinds,
+/// scan of the whole set flags (`Index::pairs`): the same pairs with the same kinds,
 /// directions, scores and passages, although each article was checked when the index held
 /// only the articles before it. After a restart, `check` of each article finds each of those
 /// pairs again, from both sides, and nothing else.
@@ -84,7 +84,7 @@ fn bbc_one_at_a_time_flags_what_a_scan_of_the_whole_set_flags() {
     assert_eq!(docs.len(), 2225);
     let mut index = Index::new(Config::default()).unwrap();
     index.insert_batch(docs.clone()).unwrap();
-    let scanned = index.duplicates();
+    let scanned = index.pairs();
     for kind in [Kind::ExactDuplicate, Kind::NearDuplicate, Kind::Rewrite] {
         let n = scanned.iter().filter(|m| m.kind == kind).count();
         assert!(n >= 50, "the set has {kind:?} pairs to find ({n})");
