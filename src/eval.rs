@@ -21,6 +21,8 @@ use std::path::Path;
 use crate::error::{Error, InputProblem, Result};
 use crate::report::{Kind, Match};
 
+pub mod passages;
+
 /// Labelled pairs read from a TSV file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Labels {
