@@ -18,8 +18,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::report::{Kind, Match};
+use crate::{Config, Index};
 
 pub mod passages;
 
@@ -255,6 +259,34 @@ pub fn evaluate(
         at_threshold: point(rewrite_coverage),
         sweep: sweep.iter().map(|&t| point(t)).collect(),
     }
+}
+
+/// Judges each pair on its own, as `neardup compare` does without `--corpus`: an index of
+/// the two documents alone, so nothing else (no other document's boilerplate counts) bears
+/// on the verdict. Returns the match of each flagged pair, in order, `None` for the others.
+/// Pairs are judged in parallel; `progress` is called once per pair, from any thread.
+///
+/// # Errors
+///
+/// [`Error::Config`] if `config` is not valid.
+pub fn judge_pairs(
+    config: &Config,
+    pairs: &[(&Document, &Document)],
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Option<Match>>> {
+    config.validate()?;
+    pairs
+        .par_iter()
+        .map(|(a, b)| {
+            let mut index = Index::new(config.clone())?;
+            index.insert_batch(vec![(*a).clone(), (*b).clone()])?;
+            let judged = index
+                .compare(DocId(0), DocId(1))
+                .expect("both documents were just inserted");
+            progress();
+            Ok(judged.flagged.then_some(judged.found))
+        })
+        .collect()
 }
 
 #[cfg(test)]

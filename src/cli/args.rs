@@ -473,6 +473,19 @@ pub struct EvalArgs {
     #[arg(long, value_name = "LABEL", required = true)]
     pub positive: Vec<String>,
 
+    /// Judge each labelled pair on its own, as `compare` does (PAN's protocol), instead of
+    /// scanning the folder: no other document bears on a verdict, and unlabelled pairs are
+    /// not judged (so every pair judged is labelled, and accuracy is reported).
+    #[arg(long)]
+    pub pairwise: bool,
+
+    /// Score the passages too, against the reused passages of this cases file (TSV in PAN's
+    /// layout: suspect, source, label, this_offset, this_length, source_offset,
+    /// source_length, in characters): PAN's precision, recall, granularity and plagdet, per
+    /// label and overall.
+    #[arg(long, value_name = "CASES_TSV")]
+    pub cases: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,

@@ -2,10 +2,15 @@
 
 use std::io::{self, BufWriter, Write};
 
+use std::collections::HashMap;
+
+use neardup::Document;
+use neardup::eval::passages::{self, Case, PanReport, PanScore};
 use neardup::eval::{self, Evaluation, Labels, Point};
 use serde_json::json;
 
 use super::args::{EvalArgs, EvalFormat};
+use super::progress::Progress;
 use super::{EXIT_CLEAN, steps};
 
 /// The rewrite coverage thresholds of the sweep.
@@ -18,6 +23,14 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
     let text = std::fs::read_to_string(&args.pairs)
         .map_err(|e| neardup::Error::io(&args.pairs, e).to_string())?;
     let labels = Labels::parse(&args.pairs, &text).map_err(|e| e.to_string())?;
+    let cases = match &args.cases {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| neardup::Error::io(path, e).to_string())?;
+            Some(passages::parse_cases(path, &text).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
     steps::threads(&args.detector)?;
     let (batch, _) = steps::read(
         std::slice::from_ref(&args.docs),
@@ -34,23 +47,206 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
     let ids: Vec<String> = batch.documents.iter().map(|d| d.id.clone()).collect();
     let threshold = config.rewrite_coverage;
     // Find rewrites down to the lowest threshold of the sweep, then score at each.
-    let lowest = SWEEP.iter().copied().fold(threshold, f64::min);
-    let (_, matches) = steps::detect(
-        config.rewrite_coverage(lowest),
-        batch.documents,
-        args.detector.quiet,
-    )?;
-    let result = eval::evaluate(&matches, &ids, &labels, &args.positive, threshold, SWEEP);
+    let lowest = config
+        .clone()
+        .rewrite_coverage(SWEEP.iter().copied().fold(threshold, f64::min));
+    let docs = Docs::new(&batch.documents);
+    let matches = if args.pairwise {
+        judge_labelled(&lowest, &labels, &docs, args.detector.quiet)?
+    } else {
+        steps::detect(lowest, batch.documents.clone(), args.detector.quiet)?.1
+    };
+    let mut result = eval::evaluate(&matches, &ids, &labels, &args.positive, threshold, SWEEP);
+    if args.pairwise {
+        // Unlabelled pairs were not judged: there are no cross pairs to count.
+        result.cross_pairs = 0;
+    }
+    let scored = cases.map(|cases| score_passages(&cases, &labels, &docs, &matches, threshold));
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
         EvalFormat::Json => {
-            writeln!(out, "{}", to_json(&result, ids.len(), &args.positive))
+            let mut value = to_json(&result, ids.len(), &args.positive);
+            if args.pairwise {
+                value["accuracy"] = json!(accuracy(&result));
+            }
+            if let Some(scored) = &scored {
+                value["passages"] = passages_json(scored);
+            }
+            writeln!(out, "{value}")
         }
-        EvalFormat::Text => write_text(&mut out, &result, ids.len(), &args.positive),
+        EvalFormat::Text => write_text(&mut out, &result, ids.len(), &args.positive, args.pairwise)
+            .and_then(|()| match &scored {
+                Some(scored) => write_passages(&mut out, scored),
+                None => Ok(()),
+            }),
     }
     .and_then(|()| out.flush());
     super::finish_write(written)?;
     Ok(EXIT_CLEAN)
+}
+
+/// The documents read, by id and by id without its extension (as labels may name them).
+struct Docs<'a> {
+    by_id: HashMap<&'a str, &'a Document>,
+}
+
+impl<'a> Docs<'a> {
+    fn new(documents: &'a [Document]) -> Docs<'a> {
+        let mut by_id = HashMap::new();
+        for d in documents {
+            by_id.insert(d.id.as_str(), d);
+        }
+        for d in documents {
+            if let Some((stem, _)) = d.id.rsplit_once('.') {
+                by_id.entry(stem).or_insert(d);
+            }
+        }
+        Docs { by_id }
+    }
+
+    fn get(&self, id: &str) -> Option<&'a Document> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// The labelled pairs whose documents were both read, as (source, suspect, label).
+fn labelled<'a>(labels: &'a Labels, docs: &Docs<'a>) -> Vec<(&'a Document, &'a Document, &'a str)> {
+    let mut seen = std::collections::HashSet::new();
+    labels
+        .pairs
+        .iter()
+        .filter_map(|(s, x, label)| Some((docs.get(s)?, docs.get(x)?, label.as_str())))
+        .filter(|(s, x, _)| s.id != x.id && seen.insert((s.id.as_str(), x.id.as_str())))
+        .collect()
+}
+
+/// Judges each labelled pair on its own (`--pairwise`), with a progress bar.
+fn judge_labelled(
+    config: &neardup::Config,
+    labels: &Labels,
+    docs: &Docs<'_>,
+    quiet: bool,
+) -> Result<Vec<neardup::Match>, String> {
+    let pairs: Vec<(&Document, &Document)> = labelled(labels, docs)
+        .into_iter()
+        .map(|(s, x, _)| (s, x))
+        .collect();
+    let progress = Progress::new(quiet);
+    let bar = progress.bar("judging", pairs.len() as u64);
+    let judged = eval::judge_pairs(config, &pairs, &|| bar.inc(1)).map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    Ok(judged.into_iter().flatten().collect())
+}
+
+/// Share of labelled pairs judged right at the configured threshold.
+fn accuracy(e: &Evaluation) -> f64 {
+    let pairs: usize = e.labels.iter().map(|l| l.pairs).sum();
+    let right: usize = e.labels.iter().map(|l| l.pairs - l.errors.len()).sum();
+    if pairs == 0 {
+        0.0
+    } else {
+        right as f64 / pairs as f64
+    }
+}
+
+/// The passages of the pairs flagged at `threshold`, scored with PAN's measures against the
+/// cases of the labelled pairs whose documents were read.
+fn score_passages(
+    cases: &[Case],
+    labels: &Labels,
+    docs: &Docs<'_>,
+    matches: &[neardup::Match],
+    threshold: f64,
+) -> PanReport {
+    let pairs = labelled(labels, docs);
+    let known: std::collections::HashSet<(&str, &str)> = pairs
+        .iter()
+        .map(|(s, x, _)| (x.id.as_str(), s.id.as_str()))
+        .collect();
+    // Case ids as the documents' ids, for the cases of labelled pairs only.
+    let cases: Vec<Case> = cases
+        .iter()
+        .filter_map(|c| {
+            let (x, s) = (docs.get(&c.suspect)?, docs.get(&c.source)?);
+            known
+                .contains(&(x.id.as_str(), s.id.as_str()))
+                .then(|| Case {
+                    suspect: x.id.clone(),
+                    source: s.id.clone(),
+                    ..c.clone()
+                })
+        })
+        .collect();
+    let flagged = |m: &&neardup::Match| {
+        m.kind != neardup::Kind::Rewrite || m.coverage.is_some_and(|(a, b)| a.max(b) >= threshold)
+    };
+    let by_pair: HashMap<(&str, &str), &neardup::Match> = matches
+        .iter()
+        .filter(flagged)
+        .flat_map(|m| {
+            [
+                ((m.a.as_str(), m.b.as_str()), m),
+                ((m.b.as_str(), m.a.as_str()), m),
+            ]
+        })
+        .collect();
+    let mut detections = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    for (s, x, label) in &pairs {
+        if !order.iter().any(|l| l == label) {
+            order.push(label.to_string());
+        }
+        if let Some(m) = by_pair.get(&(x.id.as_str(), s.id.as_str())) {
+            for d in passages::detections(m, &x.id, &x.text, &s.text) {
+                detections.push((label.to_string(), d));
+            }
+        }
+    }
+    passages::pan_report(&cases, &detections, &order)
+}
+
+fn write_passages(out: &mut dyn Write, r: &PanReport) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "passages (PAN's measures, in characters):")?;
+    writeln!(
+        out,
+        "  {:<26} {:>6} {:>10} {:>9} {:>7} {:>11} {:>8}",
+        "label", "cases", "detections", "precision", "recall", "granularity", "plagdet"
+    )?;
+    let row = |out: &mut dyn Write, label: &str, p: &PanScore| {
+        writeln!(
+            out,
+            "  {:<26} {:>6} {:>10} {:>9.3} {:>7.3} {:>11.3} {:>8.3}",
+            label, p.cases, p.detections, p.precision, p.recall, p.granularity, p.plagdet
+        )
+    };
+    for (label, p) in &r.labels {
+        row(out, label, p)?;
+    }
+    row(out, "(all)", &r.overall)
+}
+
+fn pan_json(p: &PanScore) -> serde_json::Value {
+    json!({
+        "cases": p.cases,
+        "detections": p.detections,
+        "detected": p.detected,
+        "precision": p.precision,
+        "recall": p.recall,
+        "granularity": p.granularity,
+        "plagdet": p.plagdet,
+    })
+}
+
+fn passages_json(r: &PanReport) -> serde_json::Value {
+    json!({
+        "overall": pan_json(&r.overall),
+        "labels": r.labels.iter().map(|(label, p)| {
+            let mut v = pan_json(p);
+            v["label"] = json!(label);
+            v
+        }).collect::<Vec<_>>(),
+    })
 }
 
 fn write_text(
@@ -58,6 +254,7 @@ fn write_text(
     e: &Evaluation,
     documents: usize,
     positive: &[String],
+    pairwise: bool,
 ) -> io::Result<()> {
     let labelled: usize = e.labels.iter().map(|l| l.pairs).sum();
     writeln!(
@@ -88,14 +285,18 @@ fn write_text(
         )?;
     }
     let cross = e.cross_flagged.len();
-    writeln!(
-        out,
-        "{:<24} {:>6} {:>8} {:>7.3}  false positives",
-        "(unlabelled cross pairs)",
-        e.cross_pairs,
-        cross,
-        share(cross, e.cross_pairs)
-    )?;
+    if pairwise {
+        writeln!(out, "(unlabelled pairs are not judged with --pairwise)")?;
+    } else {
+        writeln!(
+            out,
+            "{:<24} {:>6} {:>8} {:>7.3}  false positives",
+            "(unlabelled cross pairs)",
+            e.cross_pairs,
+            cross,
+            share(cross, e.cross_pairs)
+        )?;
+    }
     writeln!(out)?;
     let p = &e.at_threshold;
     writeln!(
@@ -103,6 +304,13 @@ fn write_text(
         "at rewrite_coverage {:.2}: precision {:.3}, recall {:.3}, F1 {:.3}",
         p.rewrite_coverage, p.precision, p.recall, p.f1
     )?;
+    if pairwise {
+        writeln!(
+            out,
+            "accuracy (every pair judged is labelled): {:.3}",
+            accuracy(e)
+        )?;
+    }
     writeln!(
         out,
         "other flagged pairs, not scored (the labels say nothing about them): {}",

@@ -209,6 +209,43 @@ pub fn pan_score(cases: &[&Case], detections: &[&Detection]) -> PanScore {
     }
 }
 
+/// PAN's measures per label and overall (see [`pan_report`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanReport {
+    /// Over every case and detection.
+    pub overall: PanScore,
+    /// For each label: its cases, and the detections in pairs of that label.
+    pub labels: Vec<(String, PanScore)>,
+}
+
+/// Scores `detections`, each with the label of its pair, against `cases`: overall, and for
+/// each of `labels` (in that order) over the cases with that label and the detections in
+/// pairs with that label.
+pub fn pan_report(
+    cases: &[Case],
+    detections: &[(String, Detection)],
+    labels: &[String],
+) -> PanReport {
+    let all_cases: Vec<&Case> = cases.iter().collect();
+    let all: Vec<&Detection> = detections.iter().map(|(_, d)| d).collect();
+    let per_label = labels
+        .iter()
+        .map(|label| {
+            let c: Vec<&Case> = cases.iter().filter(|c| &c.label == label).collect();
+            let d: Vec<&Detection> = detections
+                .iter()
+                .filter(|(l, _)| l == label)
+                .map(|(_, d)| d)
+                .collect();
+            (label.clone(), pan_score(&c, &d))
+        })
+        .collect();
+    PanReport {
+        overall: pan_score(&all_cases, &all),
+        labels: per_label,
+    }
+}
+
 /// A length as a divisor (an empty range counts as one character, so nothing divides by 0).
 fn size(n: usize) -> f64 {
     n.max(1) as f64

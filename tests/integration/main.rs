@@ -6,5 +6,6 @@ mod util;
 
 mod api;
 mod cli;
+mod cli_eval;
 mod cli_index;
 mod store;
