@@ -1,7 +1,9 @@
 //! Typed errors: every error that concerns a file carries its path and the problem.
 //!
 //! Messages start with the path (or the field), are lower-case and have no final period, so the
-//! CLI can print them as they are: `news/0412.txt: not valid UTF-8 at byte 1880`.
+//! CLI can print them as they are: `news/0412.txt: not valid UTF-8 at byte 1880`. A problem
+//! with one line of a file names it as `PATH:LINE: ...` (`feed.jsonl:3: not a valid record: ...`,
+//! `<stdin>:3: ...`), the form compilers and grep use, so editors can jump to it.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -34,7 +36,8 @@ pub enum InputProblem {
         /// The limit in force, in bytes.
         limit: u64,
     },
-    /// A JSONL line could not be used.
+    /// A JSONL line (or a line of a TSV file) could not be used. [`Error`]'s message puts the
+    /// line after the path, `feed.jsonl:3: reason`, as for every problem with a line.
     BadRecord {
         /// 1-based line number in the JSONL stream.
         line: u64,
@@ -45,7 +48,22 @@ pub enum InputProblem {
     DuplicateId {
         /// The id that was seen twice.
         id: String,
+        /// The 1-based line of the JSONL record that brought the id again, if it came from one.
+        line: Option<u64>,
+        /// Where the id was first used (a path, or `FILE:LINE`), when known.
+        earlier: Option<String>,
     },
+}
+
+impl InputProblem {
+    /// The 1-based line of the JSONL (or TSV) record the problem is about, if it is about one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            InputProblem::BadRecord { line, .. } => Some(*line),
+            InputProblem::DuplicateId { line, .. } => *line,
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for InputProblem {
@@ -61,9 +79,14 @@ impl fmt::Display for InputProblem {
                 f,
                 "too large ({size} bytes; the limit is {limit} bytes, see --max-file-bytes)"
             ),
-            InputProblem::BadRecord { line, reason } => write!(f, "line {line}: {reason}"),
-            InputProblem::DuplicateId { id } => {
-                write!(f, "document id {id:?} was already used by an earlier input")
+            // The line is part of the location (see `Error::location`), not of the problem.
+            InputProblem::BadRecord { reason, .. } => write!(f, "{reason}"),
+            InputProblem::DuplicateId { id, earlier, .. } => {
+                write!(f, "document id {id:?} was already used by an earlier input")?;
+                match earlier {
+                    Some(earlier) => write!(f, ", {earlier}"),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -215,13 +238,29 @@ impl Error {
             Error::Config { .. } => None,
         }
     }
+
+    /// Where this error applies, as messages and `skipped` records name it: the path, or
+    /// `PATH:LINE` for a record of a JSONL stream (`<stdin>:LINE` for standard input).
+    pub fn location(&self) -> Option<String> {
+        let path = self.path()?.display();
+        match self {
+            Error::Input { problem, .. } => match problem.line() {
+                Some(line) => Some(format!("{path}:{line}")),
+                None => Some(path.to_string()),
+            },
+            _ => Some(path.to_string()),
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config { field, reason } => write!(f, "invalid {field}: {reason}"),
-            Error::Input { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Error::Input { problem, .. } => {
+                let location = self.location().expect("an input error has a path");
+                write!(f, "{location}: {problem}")
+            }
             Error::Store { path, problem } => write!(f, "{}: {problem}", path.display()),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), lower(source)),
         }

@@ -16,7 +16,8 @@
 //! components), the path as given for a file named directly, or the JSONL `id`. A later input
 //! with an id already used is skipped as [`InputProblem::DuplicateId`].
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -82,13 +83,13 @@ pub fn read_all(
             Err(err) => batch.skipped.push(err),
         }
     }
-    // Each result with the place its problems are reported under.
-    let mut results: Vec<(PathBuf, Result<Document>)> = files
+    // Each result with the place it came from: a file, or a JSONL stream and a line.
+    let mut results: Vec<(Origin, Result<Document>)> = files
         .par_iter()
         .map(|(path, id)| {
             let doc = read_file(path, id, options.max_file_bytes);
             progress();
-            (path.clone(), doc)
+            ((path.clone(), None), doc)
         })
         .collect();
     for source in jsonl {
@@ -99,7 +100,7 @@ pub fn read_all(
         };
         let mut sink = |line: u64, doc: Result<Document>| {
             progress();
-            results.push((PathBuf::from(format!("{}:{line}", label.display())), doc));
+            results.push(((label.clone(), Some(line)), doc));
         };
         let outcome = if source.as_os_str() == STDIN {
             read_jsonl(
@@ -120,21 +121,46 @@ pub fn read_all(
             }
         };
         if let Err(err) = outcome {
-            results.push((label, Err(err)));
+            results.push(((label, None), Err(err)));
         }
     }
-    let mut seen = HashSet::with_hasher(ahash::RandomState::new());
+    // Each id with the index in `origins` of the input that used it first.
+    let mut seen = HashMap::with_hasher(ahash::RandomState::new());
+    let mut origins = Vec::with_capacity(results.len());
     for (origin, result) in results {
         match result {
-            Ok(doc) if !seen.insert(doc.id.clone()) => {
-                let problem = InputProblem::DuplicateId { id: doc.id };
-                batch.skipped.push(Error::input(origin, problem));
-            }
-            Ok(doc) => batch.documents.push(doc),
+            Ok(doc) => match seen.entry(doc.id) {
+                Entry::Occupied(first) => {
+                    let (path, line) = origin;
+                    let problem = InputProblem::DuplicateId {
+                        id: first.key().clone(),
+                        line,
+                        earlier: Some(place(&origins[*first.get()])),
+                    };
+                    batch.skipped.push(Error::input(path, problem));
+                }
+                Entry::Vacant(vacant) => {
+                    let id = vacant.key().clone();
+                    vacant.insert(origins.len());
+                    origins.push(origin);
+                    batch.documents.push(Document { id, ..doc });
+                }
+            },
             Err(err) => batch.skipped.push(err),
         }
     }
     batch
+}
+
+/// Where an input came from: a file, or a JSONL stream and the record's line.
+type Origin = (PathBuf, Option<u64>);
+
+/// An origin as messages name it: `PATH` or `PATH:LINE`.
+fn place((path, line): &Origin) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    }
 }
 
 /// The files found under one path argument.
@@ -500,16 +526,11 @@ mod tests {
         let got = jsonl(input, 1000);
         let want: Vec<std::result::Result<String, String>> = vec![
             Ok("a".into()),
-            Err(
-                "feed.jsonl: line 3: not a valid record: EOF while parsing a value at column 17"
-                    .into(),
-            ),
+            Err("feed.jsonl:3: not a valid record: EOF while parsing a value at column 17".into()),
             Ok("c".into()),
-            Err(
-                "feed.jsonl: line 5: id \"d\": \"published\" is not RFC 3339: \"yesterday\"".into(),
-            ),
-            Err("feed.jsonl: line 6: id \"e\": text is empty".into()),
-            Err("feed.jsonl: line 7: not a valid record: missing field `id` at column 16".into()),
+            Err("feed.jsonl:5: id \"d\": \"published\" is not RFC 3339: \"yesterday\"".into()),
+            Err("feed.jsonl:6: id \"e\": text is empty".into()),
+            Err("feed.jsonl:7: not a valid record: missing field `id` at column 16".into()),
             Ok("f".into()),
         ];
         assert_eq!(got, want);
@@ -528,7 +549,7 @@ mod tests {
             got[0]
                 .as_ref()
                 .unwrap_err()
-                .contains("line 1: line too long"),
+                .contains("feed.jsonl:1: line too long"),
             "{got:?}"
         );
         assert_eq!(got[1], Ok("ok".to_string()));
