@@ -19,7 +19,9 @@ pub enum InputProblem {
     Missing,
     /// The file or the record's text is empty or holds only white space.
     Empty,
-    /// The bytes look binary: a NUL byte at this offset.
+    /// The bytes look binary: a NUL byte at this offset, among the first
+    /// [`BINARY_SNIFF_BYTES`](crate::input::BINARY_SNIFF_BYTES) (a NUL further on is replaced,
+    /// see [`decode`](crate::input::decode)).
     Binary {
         /// Byte offset of the first NUL byte.
         offset: u64,

@@ -1,8 +1,12 @@
 //! Paths and JSONL streams → [`Document`]s, with every bad input reported, never dropped.
 //!
 //! * A **file** becomes a document if it is at most `max_file_bytes` long (checked before it is
-//!   read), is not empty or only white space, holds no NUL byte (binary) and is valid UTF-8.
-//!   Each failed check is an [`InputProblem`] naming the offset where it applies.
+//!   read), is not empty or only white space, holds no NUL byte among its first 8,000 bytes
+//!   (binary, as git decides it) and is valid UTF-8. Each failed check is an [`InputProblem`]
+//!   naming the offset where it applies. A NUL byte further on is a stray byte in a text: it
+//!   is replaced by a space (so every other byte keeps its offset) and the document is listed
+//!   in [`Batch::repaired`], so the CLI can warn. JSONL texts (which can hold `\u0000`) follow
+//!   the same rule, on the decoded text.
 //! * A **directory** is walked recursively in sorted order (by byte order of the names). Files
 //!   whose extension is not in the list (default `txt`; `*` takes every file) are not read and
 //!   are listed in [`Batch::ignored`], so nothing disappears without a word. Entries whose names
@@ -60,6 +64,10 @@ pub struct Batch {
     pub skipped: Vec<Error>,
     /// Files in directories that were not read because of their extension.
     pub ignored: Vec<PathBuf>,
+    /// Documents whose text held NUL bytes after its first [`BINARY_SNIFF_BYTES`]: they were
+    /// read with each NUL replaced by a space (see [`decode`]), in input order. Worth a
+    /// warning: the text is not exactly the file's.
+    pub repaired: Vec<Repaired>,
 }
 
 /// Reads files and directories (`paths`) and JSONL streams (`jsonl`, [`STDIN`] for standard
@@ -84,7 +92,7 @@ pub fn read_all(
         }
     }
     // Each result with the place it came from: a file, or a JSONL stream and a line.
-    let mut results: Vec<(Origin, Result<Document>)> = files
+    let mut results: Vec<(Origin, Outcome)> = files
         .par_iter()
         .map(|(path, id)| {
             let doc = read_file(path, id, options.max_file_bytes);
@@ -98,7 +106,7 @@ pub fn read_all(
         } else {
             source.clone()
         };
-        let mut sink = |line: u64, doc: Result<Document>| {
+        let mut sink = |line: u64, doc: Result<(Document, Option<Nuls>)>| {
             progress();
             results.push(((label.clone(), Some(line)), doc));
         };
@@ -129,7 +137,7 @@ pub fn read_all(
     let mut origins = Vec::with_capacity(results.len());
     for (origin, result) in results {
         match result {
-            Ok(doc) => match seen.entry(doc.id) {
+            Ok((doc, nuls)) => match seen.entry(doc.id) {
                 Entry::Occupied(first) => {
                     let (path, line) = origin;
                     let problem = InputProblem::DuplicateId {
@@ -142,6 +150,16 @@ pub fn read_all(
                 Entry::Vacant(vacant) => {
                     let id = vacant.key().clone();
                     vacant.insert(origins.len());
+                    if let Some(nuls) = nuls {
+                        let (path, line) = origin.clone();
+                        let id = id.clone();
+                        batch.repaired.push(Repaired {
+                            path,
+                            line,
+                            id,
+                            nuls,
+                        });
+                    }
                     origins.push(origin);
                     batch.documents.push(Document { id, ..doc });
                 }
@@ -154,6 +172,9 @@ pub fn read_all(
 
 /// Where an input came from: a file, or a JSONL stream and the record's line.
 type Origin = (PathBuf, Option<u64>);
+
+/// What reading one input gave: a document and the NUL bytes replaced in it, or the problem.
+type Outcome = Result<(Document, Option<Nuls>)>;
 
 /// An origin as messages name it: `PATH` or `PATH:LINE`.
 fn place((path, line): &Origin) -> String {
@@ -268,13 +289,14 @@ fn open_error(path: &Path, err: std::io::Error) -> Error {
     }
 }
 
-/// Reads one file as a document with the given id.
+/// Reads one file as a document with the given id, and the NUL bytes replaced in its text
+/// if there were any (see [`decode`]).
 ///
 /// # Errors
 ///
 /// [`Error::Input`] if the file is missing, too large, empty, binary or not UTF-8;
 /// [`Error::Io`] if it cannot be read.
-pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document> {
+pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<(Document, Option<Nuls>)> {
     let file = fs::File::open(path).map_err(|err| open_error(path, err))?;
     // No `stat` first: most articles fit the first buffer, so open, two reads and close are
     // all the system calls a file costs. `take` stops a huge (or growing) file at the limit.
@@ -294,31 +316,114 @@ pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document>
         return Err(Error::input(path, problem));
     }
     bytes.shrink_to_fit();
-    let text = decode(bytes).map_err(|problem| Error::input(path, problem))?;
-    Ok(Document::new(id, text))
+    let Text { text, nuls } = decode(bytes).map_err(|problem| Error::input(path, problem))?;
+    Ok((Document::new(id, text), nuls))
 }
 
 /// The buffer a file is first read into, in bytes.
 const FIRST_READ: usize = 32 * 1024;
 
-/// Checks bytes for text: not empty or blank, no NUL byte, valid UTF-8.
+/// A text holding a NUL byte among its first this many bytes is binary (git's rule): a NUL
+/// there is a sign of an image, an executable, a compressed or a UTF-16 file. A NUL later
+/// on, in a long and otherwise valid text, is a stray byte (seen in real corpora) and is
+/// replaced, so the document is not lost (see [`decode`]).
+pub const BINARY_SNIFF_BYTES: usize = 8000;
+
+/// The NUL bytes replaced by spaces in a text that was read anyway (see [`decode`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nuls {
+    /// How many NUL bytes were replaced.
+    pub count: u64,
+    /// Byte offset of the first one.
+    pub first: u64,
+}
+
+impl std::fmt::Display for Nuls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (count, first) = (self.count, self.first);
+        let s = if count == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{count} NUL byte{s} replaced by space{s} (the first at byte {first}); the text was read"
+        )
+    }
+}
+
+/// A document read from a text with NUL bytes replaced: where it came from and how many.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repaired {
+    /// The file, or the JSONL stream.
+    pub path: PathBuf,
+    /// The 1-based line, for a JSONL record.
+    pub line: Option<u64>,
+    /// The document's id.
+    pub id: String,
+    /// The bytes replaced.
+    pub nuls: Nuls,
+}
+
+impl std::fmt::Display for Repaired {
+    /// `PATH: N NUL bytes replaced …` (`PATH:LINE: …` for a JSONL record), for a warning.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = place(&(self.path.clone(), self.line));
+        write!(f, "{place}: {}", self.nuls)
+    }
+}
+
+/// Replaces each NUL byte by a space (one byte for one, so every other byte keeps its
+/// offset), unless one comes among the first [`BINARY_SNIFF_BYTES`].
+///
+/// # Errors
+///
+/// [`InputProblem::Binary`] with the offset of the first NUL byte if it is an early one.
+fn replace_nuls(bytes: &mut [u8]) -> std::result::Result<Option<Nuls>, InputProblem> {
+    let Some(first) = bytes.iter().position(|&b| b == 0) else {
+        return Ok(None);
+    };
+    if first < BINARY_SNIFF_BYTES {
+        return Err(InputProblem::Binary {
+            offset: first as u64,
+        });
+    }
+    let mut count = 0;
+    for b in &mut bytes[first..] {
+        if *b == 0 {
+            *b = b' ';
+            count += 1;
+        }
+    }
+    Ok(Some(Nuls {
+        count,
+        first: first as u64,
+    }))
+}
+
+/// A text decoded by [`decode`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The text, with any NUL byte replaced by a space.
+    pub text: String,
+    /// The NUL bytes replaced, if there were any.
+    pub nuls: Option<Nuls>,
+}
+
+/// Checks bytes for text: no NUL byte among the first [`BINARY_SNIFF_BYTES`] (binary), valid
+/// UTF-8, not empty or blank. A NUL byte further on is replaced by a space, which keeps the
+/// byte offsets of the rest (reported passages point into the original file), and is
+/// reported in [`Text::nuls`].
 ///
 /// # Errors
 ///
 /// The first problem found, in that order.
-pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, InputProblem> {
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(InputProblem::Binary {
-            offset: offset as u64,
-        });
-    }
+pub fn decode(mut bytes: Vec<u8>) -> std::result::Result<Text, InputProblem> {
+    let nuls = replace_nuls(&mut bytes)?;
     let text = String::from_utf8(bytes).map_err(|err| InputProblem::NotUtf8 {
         offset: err.utf8_error().valid_up_to() as u64,
     })?;
     if text.trim().is_empty() {
         return Err(InputProblem::Empty);
     }
-    Ok(text)
+    Ok(Text { text, nuls })
 }
 
 #[derive(Deserialize)]
@@ -331,8 +436,9 @@ struct Record {
     outlet: Option<String>,
 }
 
-/// Reads a JSONL stream, passing each record's line number (from 1) and its document or
-/// problem to `sink`, in order. A line
+/// Reads a JSONL stream, passing each record's line number (from 1) and its document (with
+/// the NUL bytes replaced in its text, by the rule of [`decode`]) or problem to `sink`, in
+/// order. A line
 /// longer than `max_file_bytes` plus 64 KiB (room for the other keys and escapes) is skipped
 /// without being held in memory.
 ///
@@ -343,7 +449,7 @@ pub fn read_jsonl(
     mut reader: impl BufRead,
     path: &Path,
     max_file_bytes: u64,
-    sink: &mut dyn FnMut(u64, Result<Document>),
+    sink: &mut dyn FnMut(u64, Result<(Document, Option<Nuls>)>),
 ) -> Result<()> {
     let max_line = max_file_bytes.saturating_add(64 * 1024);
     let mut line = Vec::new();
@@ -409,7 +515,10 @@ pub fn read_jsonl(
 }
 
 /// A JSONL record as a document, or the reason it cannot be one.
-fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document, String> {
+fn document(
+    record: Record,
+    max_file_bytes: u64,
+) -> std::result::Result<(Document, Option<Nuls>), String> {
     let id = &record.id;
     if id.trim().is_empty() {
         return Err("\"id\" is empty".into());
@@ -420,7 +529,16 @@ fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document
             record.text.len()
         ));
     }
-    if record.text.trim().is_empty() {
+    // JSON can hold NUL (`\u0000`): the same rule as for files, on the decoded text.
+    let mut bytes = record.text.into_bytes();
+    let nuls = replace_nuls(&mut bytes).map_err(|problem| match problem {
+        InputProblem::Binary { offset } => {
+            format!("id {id:?}: text looks binary (NUL byte at byte {offset})")
+        }
+        other => format!("id {id:?}: {other}"),
+    })?;
+    let text = String::from_utf8(bytes).expect("a space for a NUL byte keeps the text UTF-8");
+    if text.trim().is_empty() {
         return Err(format!("id {id:?}: text is empty"));
     }
     let published = match &record.published {
@@ -430,12 +548,13 @@ fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document
                 .ok_or_else(|| format!("id {id:?}: \"published\" is not RFC 3339: {raw:?}"))?,
         ),
     };
-    Ok(Document {
+    let doc = Document {
         id: record.id,
-        text: record.text,
+        text,
         published,
         outlet: record.outlet,
-    })
+    };
+    Ok((doc, nuls))
 }
 
 /// Reads one line (through `\n`) into `line`, keeping at most `max` bytes. Returns the number
@@ -490,11 +609,84 @@ mod tests {
         for (bytes, want) in cases {
             let got = decode(bytes.to_vec());
             assert_eq!(
-                got.as_deref().map_err(Clone::clone),
+                got.as_ref().map(|t| t.nuls).map_err(Clone::clone),
+                want.clone().map(|_| None)
+            );
+            assert_eq!(
+                got.as_ref().map(|t| t.text.as_str()).map_err(Clone::clone),
                 want.clone(),
                 "{bytes:?}"
             );
         }
+    }
+
+    /// Issue 12, point 15: a stray NUL deep in a long valid text (9,000 bytes in) is replaced
+    /// by a space, every other byte keeping its offset, and reported; a NUL among the first
+    /// 8,000 bytes (10 bytes in, as in an image or executable header) makes the file binary.
+    #[test]
+    fn r12_a_late_nul_is_replaced_and_reported_an_early_one_is_binary() {
+        let text = "word ".repeat(2000); // 10,000 bytes
+        let mut late = text.clone().into_bytes();
+        late[9000] = 0;
+        late[9500] = 0;
+        let got = decode(late).unwrap();
+        assert_eq!(
+            got.nuls,
+            Some(Nuls {
+                count: 2,
+                first: 9000
+            })
+        );
+        // Each NUL became a space; no other byte changed or moved.
+        let mut want = text.clone().into_bytes();
+        want[9000] = b' ';
+        want[9500] = b' ';
+        assert_eq!(got.text.as_bytes(), want);
+
+        let mut early = text.into_bytes();
+        early[10] = 0;
+        assert_eq!(decode(early), Err(InputProblem::Binary { offset: 10 }));
+        // The boundary: the last byte sniffed is binary, the next is repaired.
+        let at = |i: usize| {
+            let mut bytes = "x".repeat(BINARY_SNIFF_BYTES + 10).into_bytes();
+            bytes[i] = 0;
+            decode(bytes).map(|t| t.nuls.map(|n| n.first))
+        };
+        assert_eq!(
+            at(BINARY_SNIFF_BYTES - 1),
+            Err(InputProblem::Binary { offset: 7999 })
+        );
+        assert_eq!(at(BINARY_SNIFF_BYTES), Ok(Some(8000)));
+    }
+
+    /// JSONL texts follow the same rule, on the decoded text (`\u0000`).
+    #[test]
+    fn r12_jsonl_texts_follow_the_nul_rule() {
+        let late = format!("{}\\u0000 end", "word ".repeat(1700));
+        let input = format!(
+            "{{\"id\":\"late\",\"text\":\"{late}\"}}\n{{\"id\":\"early\",\"text\":\"ab\\u0000cd\"}}\n"
+        );
+        let mut got = Vec::new();
+        read_jsonl(
+            input.as_bytes(),
+            Path::new("f.jsonl"),
+            1 << 20,
+            &mut |_, r| {
+                got.push(r.map(|(d, nuls)| (d.id, nuls)).map_err(|e| e.to_string()));
+            },
+        )
+        .unwrap();
+        let want = vec![
+            Ok((
+                "late".to_string(),
+                Some(Nuls {
+                    count: 1,
+                    first: 8500,
+                }),
+            )),
+            Err("f.jsonl:2: id \"early\": text looks binary (NUL byte at byte 2)".to_string()),
+        ];
+        assert_eq!(got, want);
     }
 
     fn jsonl(input: &str, max: u64) -> Vec<std::result::Result<String, String>> {
@@ -504,7 +696,7 @@ mod tests {
             Path::new("feed.jsonl"),
             max,
             &mut |_, r| {
-                out.push(r.map(|d| d.id).map_err(|e| e.to_string()));
+                out.push(r.map(|(d, _)| d.id).map_err(|e| e.to_string()));
             },
         )
         .unwrap();

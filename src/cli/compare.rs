@@ -16,8 +16,12 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     config.validate().map_err(|e| e.to_string())?;
     steps::threads(&args.detector)?;
     let read = |path: &Path| {
-        input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
-            .map_err(|e| e.to_string())
+        let (doc, nuls) = input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
+            .map_err(|e| e.to_string())?;
+        if let Some(nuls) = nuls {
+            super::warning(&format!("{}: {nuls}", path.display()));
+        }
+        Ok::<_, String>(doc)
     };
     let (a, b) = (read(&args.a)?, read(&args.b)?);
     if a.id == b.id {

@@ -25,8 +25,9 @@ pub fn threads(detector: &DetectorArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads every input, printing one warning or error line per input skipped and a note for
-/// files not read because of their extension.
+/// Reads every input, printing one warning or error line per input skipped, a warning per
+/// text read with NUL bytes replaced, and a note for files not read because of their
+/// extension.
 pub fn read(
     paths: &[PathBuf],
     jsonl: &[PathBuf],
@@ -47,6 +48,10 @@ pub fn read(
             Severity::Warning => super::warning(&skip.message),
             Severity::Error => super::error(&skip.message),
         }
+    }
+    // A text read with its NUL bytes replaced is not exactly the file: never silent.
+    for repaired in &batch.repaired {
+        super::warning(repaired);
     }
     if !batch.ignored.is_empty() && !detector.quiet {
         let n = batch.ignored.len();

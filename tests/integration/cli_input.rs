@@ -81,3 +81,55 @@ neardup: warning: feed.jsonl:4: document id \"one\" was already used by an earli
         out.stdout
     );
 }
+
+/// Issue 12, point 15: a long text with a stray NUL byte deep inside is read (the NUL
+/// replaced by a space) with a warning naming the file, the count and the first offset, and
+/// is scanned: its copy is flagged, and the passage offsets still point into the original
+/// file. A NUL among the first 8,000 bytes still makes a file binary.
+#[test]
+fn r12_a_stray_nul_deep_in_a_text_is_warned_about_and_the_text_scanned() {
+    // 2,000 distinct words (16,890 bytes), a NUL for the first space from byte 10,000 on.
+    let words: Vec<String> = (0..2000).map(|i| format!("word{i}")).collect();
+    let long = words.join(" ") + ".\n";
+    let at = 10_000 + long[10_000..].find(' ').unwrap();
+    let mut with_nul = long.clone().into_bytes();
+    with_nul[at] = 0;
+    let scratch = Scratch::new();
+    scratch
+        .write("news/a-original.txt", &long)
+        .write("news/b-nul.txt", &with_nul)
+        .write(
+            "news/c-binary.txt",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR some text",
+        )
+        .write("news/d-other.txt", OTHER);
+    let out = neardup(scratch.path(), &["scan", "news", "--format", "jsonl"]);
+    eqnice!(
+        format!(
+            "\
+neardup: warning: news/c-binary.txt: binary file (NUL byte at byte 8)
+neardup: warning: news/b-nul.txt: 1 NUL byte replaced by space (the first at byte {at}); the text was read
+"
+        ),
+        out.stderr
+    );
+    let records = records(&out.stdout);
+    assert_eq!(records[0]["type"], "pair", "{}", out.stdout);
+    assert_eq!(records[0]["kind"], "exact-duplicate");
+    assert_eq!(
+        (records[0]["a"].as_str(), records[0]["b"].as_str()),
+        (Some("a-original.txt"), Some("b-nul.txt"))
+    );
+    // One passage over the whole text: the same offsets in the file with the NUL.
+    let end = long.len() - 2;
+    let passages = &records[0]["passages"];
+    assert_eq!(passages.as_array().map(Vec::len), Some(1), "{passages}");
+    assert_eq!(passages[0]["b"], serde_json::json!([0, end]));
+    assert_eq!(&with_nul[end - 8..end], b"word1999");
+    let summary = records.last().unwrap();
+    assert_eq!(
+        (summary["documents"].as_u64(), summary["skipped"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(out.code, 1);
+}
