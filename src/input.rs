@@ -16,12 +16,27 @@
 //!   `outlet` are optional, other keys are ignored, blank lines are skipped. A line that cannot be
 //!   used is reported with its line number and the rest is still read.
 //!
-//! A document's id is its path relative to the argument it was found under (with `/` between
-//! components), the path as given for a file named directly, or the JSONL `id`. A later input
-//! with an id already used is skipped as [`InputProblem::DuplicateId`].
+//! A document's **id** is
+//!
+//! * for a file found under a directory argument, its path relative to that directory, with
+//!   `/` between components (`voa/` finds `voa/2023/x.txt` as `2023/x.txt`); but when
+//!   [`read_all`] is given **more than one path**, the directory as given comes first
+//!   (`voa/2023/x.txt`, `other/2023/x.txt`), so that two folders holding the same names
+//!   (one copied from the other) give distinct ids. The rule depends on the arguments only,
+//!   never on what the folders hold, so a file's id can be foreseen and stays the same from
+//!   one run to the next;
+//! * for a file named directly, the path as given;
+//! * for a JSONL record, its `id`.
+//!
+//! A file reached more than once (the same file named twice, a folder and a file in it,
+//! overlapping folders such as `a/` and `a/b/`, a link to a file also read) is the same file on
+//! disk (same device and inode): it is read once, under the id it was first reached with, and
+//! each later time is listed in [`Batch::repeated`]. A later input with an id already used
+//! (a JSONL record named like a file, say) is a real conflict: it is skipped as
+//! [`InputProblem::DuplicateId`], naming the input that used the id first.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -64,6 +79,10 @@ pub struct Batch {
     pub skipped: Vec<Error>,
     /// Files in directories that were not read because of their extension.
     pub ignored: Vec<PathBuf>,
+    /// Files reached more than once (the same file named twice, a folder and a file in it,
+    /// overlapping folders, a link to a file read anyway), each time after the first: a file
+    /// is read once, under the id it was first reached with.
+    pub repeated: Vec<PathBuf>,
     /// Documents whose text held NUL bytes after its first [`BINARY_SNIFF_BYTES`]: they were
     /// read with each NUL replaced by a space (see [`decode`]), in input order. Worth a
     /// warning: the text is not exactly the file's.
@@ -81,9 +100,19 @@ pub fn read_all(
 ) -> Batch {
     let mut batch = Batch::default();
     let mut files = Vec::new();
+    // With several path arguments, ids relative to each would clash as soon as two folders
+    // hold the same name (one copied from the other, say): the argument becomes part of the id.
+    let prefixed = paths.len() > 1;
     for path in paths {
         match walk(path, &options.extensions) {
-            Ok(walked) => {
+            Ok(mut walked) => {
+                if prefixed && walked.directory {
+                    let prefix = path.to_string_lossy();
+                    let prefix = prefix.trim_end_matches('/');
+                    for (_, id) in &mut walked.files {
+                        *id = format!("{prefix}/{id}");
+                    }
+                }
                 files.extend(walked.files);
                 batch.ignored.extend(walked.ignored);
                 batch.skipped.extend(walked.errors);
@@ -91,13 +120,18 @@ pub fn read_all(
             Err(err) => batch.skipped.push(err),
         }
     }
-    // Each result with the place it came from: a file, or a JSONL stream and a line.
-    let mut results: Vec<(Origin, Outcome)> = files
+    // Each result with the place it came from (a file, or a JSONL stream and a line) and, for
+    // a file, its identity on disk.
+    let mut results: Vec<Item> = files
         .par_iter()
         .map(|(path, id)| {
-            let doc = read_file(path, id, options.max_file_bytes);
+            let (key, outcome) = read_identified(path, id, options.max_file_bytes);
             progress();
-            ((path.clone(), None), doc)
+            Item {
+                origin: (path.clone(), None),
+                key,
+                outcome,
+            }
         })
         .collect();
     for source in jsonl {
@@ -108,7 +142,11 @@ pub fn read_all(
         };
         let mut sink = |line: u64, doc: Result<(Document, Option<Nuls>)>| {
             progress();
-            results.push(((label.clone(), Some(line)), doc));
+            results.push(Item {
+                origin: (label.clone(), Some(line)),
+                key: None,
+                outcome: doc,
+            });
         };
         let outcome = if source.as_os_str() == STDIN {
             read_jsonl(
@@ -129,14 +167,31 @@ pub fn read_all(
             }
         };
         if let Err(err) = outcome {
-            results.push(((label, None), Err(err)));
+            results.push(Item {
+                origin: (label, None),
+                key: None,
+                outcome: Err(err),
+            });
         }
     }
+    // A file reached twice (named twice, or under overlapping arguments) is one document.
+    let mut files_seen = HashSet::with_hasher(ahash::RandomState::new());
     // Each id with the index in `origins` of the input that used it first.
     let mut seen = HashMap::with_hasher(ahash::RandomState::new());
     let mut origins = Vec::with_capacity(results.len());
-    for (origin, result) in results {
-        match result {
+    for Item {
+        origin,
+        key,
+        outcome,
+    } in results
+    {
+        if let Some(key) = key
+            && !files_seen.insert(key)
+        {
+            batch.repeated.push(origin.0);
+            continue;
+        }
+        match outcome {
             Ok((doc, nuls)) => match seen.entry(doc.id) {
                 Entry::Occupied(first) => {
                     let (path, line) = origin;
@@ -176,6 +231,33 @@ type Origin = (PathBuf, Option<u64>);
 /// What reading one input gave: a document and the NUL bytes replaced in it, or the problem.
 type Outcome = Result<(Document, Option<Nuls>)>;
 
+/// One input read, in [`read_all`].
+struct Item {
+    origin: Origin,
+    /// The file's identity on disk, for a file that could be opened.
+    key: Option<FileKey>,
+    outcome: Outcome,
+}
+
+/// What makes a file the same file however it is named: its device and inode.
+#[cfg(unix)]
+type FileKey = (u64, u64);
+
+/// What makes a file the same file however it is named: its canonical path.
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
+#[cfg(unix)]
+fn file_key(file: &fs::File, _path: &Path) -> Option<FileKey> {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().ok().map(|meta| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_key(_file: &fs::File, path: &Path) -> Option<FileKey> {
+    fs::canonicalize(path).ok()
+}
+
 /// An origin as messages name it: `PATH` or `PATH:LINE`.
 fn place((path, line): &Origin) -> String {
     match line {
@@ -193,6 +275,8 @@ pub struct Walk {
     pub ignored: Vec<PathBuf>,
     /// Entries that could not be listed or inspected.
     pub errors: Vec<Error>,
+    /// Whether the path is a directory (so the ids are relative to it).
+    pub directory: bool,
 }
 
 /// The files to read under `path`: the path itself if it is a file, else the files below it
@@ -206,6 +290,7 @@ pub fn walk(path: &Path, extensions: &[String]) -> Result<Walk> {
     let meta = fs::metadata(path).map_err(|err| open_error(path, err))?;
     let mut walk = Walk::default();
     if meta.is_dir() {
+        walk.directory = true;
         walk_dir(path, path, extensions, &mut walk);
     } else {
         walk.files
@@ -297,9 +382,25 @@ fn open_error(path: &Path, err: std::io::Error) -> Error {
 /// [`Error::Input`] if the file is missing, too large, empty, binary or not UTF-8;
 /// [`Error::Io`] if it cannot be read.
 pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<(Document, Option<Nuls>)> {
-    let file = fs::File::open(path).map_err(|err| open_error(path, err))?;
-    // No `stat` first: most articles fit the first buffer, so open, two reads and close are
-    // all the system calls a file costs. `take` stops a huge (or growing) file at the limit.
+    read_identified(path, id, max_file_bytes).1
+}
+
+/// [`read_file`], with the file's identity on disk when it could be opened.
+fn read_identified(path: &Path, id: &str, max_file_bytes: u64) -> (Option<FileKey>, Outcome) {
+    match fs::File::open(path) {
+        Ok(file) => (
+            file_key(&file, path),
+            read_open(file, path, id, max_file_bytes),
+        ),
+        Err(err) => (None, Err(open_error(path, err))),
+    }
+}
+
+/// Reads an open file (see [`read_file`]).
+fn read_open(file: fs::File, path: &Path, id: &str, max_file_bytes: u64) -> Outcome {
+    // No `stat` of the path first: most articles fit the first buffer, so open, `fstat` (the
+    // file's identity), two reads and close are all the system calls a file costs. `take`
+    // stops a huge (or growing) file at the limit.
     let mut bytes = Vec::with_capacity(FIRST_READ.min(max_file_bytes as usize + 1));
     file.take(max_file_bytes + 1)
         .read_to_end(&mut bytes)

@@ -329,13 +329,17 @@ impl DetectorArgs {
 /// `neardup scan`.
 #[derive(Debug, Parser)]
 pub struct ScanArgs {
-    /// Files and directories to read. Directories are walked recursively in sorted order;
-    /// a document's id is its path relative to the argument it was found under.
+    /// Files and directories to read. Directories are walked recursively in sorted order.
+    /// A document's id is its path relative to the directory it was found under
+    /// (`scan voa/` names voa/2023/x.txt `2023/x.txt`); with more than one PATH, the
+    /// directory as given comes first (`scan voa/ other/`: `voa/2023/x.txt`); a file named
+    /// directly keeps the path as given. A file reached twice is read once.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// A JSONL file to read ("-" for standard input): one object per line with "id" and
-    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated.
+    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated. A record
+    /// whose id is already used is skipped with a warning.
     #[arg(long, value_name = "FILE")]
     pub jsonl: Vec<PathBuf>,
 

@@ -62,6 +62,15 @@ pub fn read(
             batch.ignored[0].display()
         ));
     }
+    if !batch.repeated.is_empty() && !detector.quiet {
+        let n = batch.repeated.len();
+        super::note(&format!(
+            "{n} file{} reached more than once, read once under the id {} first reached with, e.g. {}",
+            if n == 1 { " was" } else { "s were" },
+            if n == 1 { "it was" } else { "each was" },
+            batch.repeated[0].display()
+        ));
+    }
     (batch, skipped)
 }
 

@@ -133,3 +133,171 @@ neardup: warning: news/b-nul.txt: 1 NUL byte replaced by space (the first at byt
     );
     assert_eq!(out.code, 1);
 }
+
+/// The pairs of a JSONL run, each as (kind, first id, second id) whatever the direction.
+fn pairs(records: &[Value]) -> Vec<(String, String, String)> {
+    records
+        .iter()
+        .filter(|r| r["type"] == "pair")
+        .map(|r| {
+            let id = |a: &str, b: &str| r[a].as_str().or(r[b].as_str()).unwrap().to_string();
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                id("a", "source"),
+                id("b", "copy"),
+            )
+        })
+        .collect()
+}
+
+/// Issue 12, point 1: two folders that both hold `2023-03-21.txt`, one a copy of the other.
+/// With more than one PATH, ids start with the directory as given, so both are read and the
+/// copy is flagged (exit 1). Before, the second was skipped as a repeated id and the run said
+/// "0 pairs flagged" and exited 0.
+#[test]
+fn r12_the_same_name_under_two_folders_is_two_documents_and_the_copy_is_flagged() {
+    let scratch = Scratch::new();
+    scratch
+        .write("voa/2023-03-21.txt", ORIGINAL)
+        .write("voa/weather/2023-03-22.txt", OTHER)
+        .write("other/2023-03-21.txt", edited());
+    let out = neardup(
+        scratch.path(),
+        &["scan", "voa/", "other", "--format", "jsonl"],
+    );
+    assert_eq!(out.stderr, "");
+    let got = records(&out.stdout);
+    assert_eq!(
+        pairs(&got),
+        [(
+            "near-duplicate".to_string(),
+            "voa/2023-03-21.txt".to_string(),
+            "other/2023-03-21.txt".to_string()
+        )]
+    );
+    let summary = got.last().unwrap();
+    assert_eq!(
+        (summary["documents"].as_u64(), summary["skipped"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(out.code, 1);
+
+    // A file named directly keeps its path as given; the directory's files get its name.
+    let out = neardup(
+        scratch.path(),
+        &["scan", "voa", "other/2023-03-21.txt", "--format", "jsonl"],
+    );
+    assert_eq!(
+        pairs(&records(&out.stdout)),
+        [(
+            "near-duplicate".to_string(),
+            "voa/2023-03-21.txt".to_string(),
+            "other/2023-03-21.txt".to_string()
+        )]
+    );
+}
+
+/// Issue 12, point 1: a file reached twice (named twice, a folder and a file in it,
+/// overlapping folders) is read once, under the id it was first reached with: no
+/// repeated-id warning, no pair of a file with itself, and a note (not shown with -q).
+#[test]
+fn r12_a_file_reached_twice_is_read_once() {
+    let scratch = Scratch::new();
+    scratch
+        .write("a/original.txt", ORIGINAL)
+        .write("a/b/edited.txt", edited())
+        .write("a/b/other.txt", OTHER);
+    let cases: &[(&[&str], usize, &str)] = &[
+        (
+            &["a/original.txt", "a/original.txt", "a/b"],
+            1,
+            "a/original.txt",
+        ),
+        (&["a", "a/original.txt"], 1, "a/original.txt"),
+        (&["a", "a/b/"], 2, "a/b/edited.txt"),
+        (&["a/b", "a", "./a"], 5, "a/b/edited.txt"),
+    ];
+    for (paths, repeated, example) in cases {
+        let mut args = vec!["scan", "--format", "jsonl"];
+        args.extend_from_slice(paths);
+        let out = neardup(scratch.path(), &args);
+        let s = if *repeated == 1 { " was" } else { "s were" };
+        let it = if *repeated == 1 { "it was" } else { "each was" };
+        eqnice!(
+            format!(
+                "neardup: note: {repeated} file{s} reached more than once, read once under the id {it} first reached with, e.g. {example}\n"
+            ),
+            out.stderr
+        );
+        let got = records(&out.stdout);
+        let found = pairs(&got);
+        assert_eq!(found.len(), 1, "{paths:?}: {found:?}");
+        let (kind, x, y) = &found[0];
+        assert_eq!(kind, "near-duplicate", "{paths:?}");
+        assert!(
+            x.ends_with("original.txt") || y.ends_with("original.txt"),
+            "{paths:?}: {found:?}"
+        );
+        assert!(
+            x.ends_with("edited.txt") || y.ends_with("edited.txt"),
+            "{paths:?}: {found:?}"
+        );
+        let summary = got.last().unwrap();
+        assert_eq!(summary["skipped"], 0, "{paths:?}");
+        assert_eq!(out.code, 1, "{paths:?}");
+    }
+    // The first id wins: `./a` names the file before `a/b` does.
+    let out = neardup(
+        scratch.path(),
+        &["scan", "./a", "a/b", "--format", "jsonl", "-q"],
+    );
+    assert_eq!(out.stderr, "");
+    let found = pairs(&records(&out.stdout));
+    assert!(
+        found[0].1 == "./a/b/edited.txt" || found[0].2 == "./a/b/edited.txt",
+        "{found:?}"
+    );
+}
+
+/// A link to a file that is read anyway (in the same folder) is that file: read once.
+#[cfg(unix)]
+#[test]
+fn r12_a_link_to_a_file_read_anyway_is_not_a_second_document() {
+    let scratch = Scratch::new();
+    scratch
+        .write("news/original.txt", ORIGINAL)
+        .write("news/other.txt", OTHER);
+    std::os::unix::fs::symlink("original.txt", scratch.path().join("news/z-link.txt")).unwrap();
+    let out = neardup(scratch.path(), &["scan", "news", "--format", "jsonl"]);
+    eqnice!(
+        "neardup: note: 1 file was reached more than once, read once under the id it was first reached with, e.g. news/z-link.txt\n",
+        out.stderr
+    );
+    let got = records(&out.stdout);
+    assert_eq!(pairs(&got), []);
+    assert_eq!(got.last().unwrap()["documents"], 2);
+    assert_eq!(out.code, 0);
+}
+
+/// Issue 12, point 1: a JSONL record whose id is a file's id is a real conflict: skipped with
+/// a warning that names the input that used the id first, and counted in the summary.
+#[test]
+fn r12_a_jsonl_id_that_is_a_file_id_is_a_loud_skip() {
+    let scratch = Scratch::new();
+    let record = serde_json::json!({"id": "original.txt", "text": edited()}).to_string();
+    scratch
+        .write("news/original.txt", ORIGINAL)
+        .write("news/other.txt", OTHER)
+        .write("feed.jsonl", format!("{record}\n"));
+    let out = neardup(scratch.path(), &["scan", "news", "--jsonl", "feed.jsonl"]);
+    eqnice!(
+        "neardup: warning: feed.jsonl:1: document id \"original.txt\" was already used by an earlier input, news/original.txt\n",
+        out.stderr
+    );
+    assert!(
+        mask_elapsed(&out.stdout).ends_with("2 documents read (0.00 MB): 0 pairs flagged (0 exact-duplicate, 0 near-duplicate, 0 rewrite), 1 skipped, T s\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 0);
+}
