@@ -55,8 +55,9 @@ pub const STDIN: &str = "-";
 pub struct Options {
     /// Largest file or JSONL text read, in bytes.
     pub max_file_bytes: u64,
-    /// Extensions (without the dot, compared case-insensitively) of the files read from
-    /// directories; `*` takes every file. Default: `txt`.
+    /// Extensions (with or without the leading dot: `md` and `.md` are the same; compared
+    /// case-insensitively) of the files read from directories; `*` takes every file; an empty
+    /// one matches nothing. Default: `txt`.
     pub extensions: Vec<String>,
 }
 
@@ -357,11 +358,16 @@ fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
     }
 }
 
+/// Whether a file found in a directory is read: its extension is in the list (compared
+/// case-insensitively, a leading dot in the list ignored: `.md` is `md`) or the list has `*`.
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
     extensions.iter().any(|e| e == "*")
         || path.extension().is_some_and(|ext| {
             let ext = ext.to_string_lossy();
-            extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))
+            extensions.iter().any(|e| {
+                let e = e.strip_prefix('.').unwrap_or(e);
+                !e.is_empty() && e.eq_ignore_ascii_case(&ext)
+            })
         })
 }
 
@@ -694,6 +700,30 @@ fn read_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12, point 9: `.md` is `md`; case does not matter; an empty extension matches
+    /// nothing (not even `name.`).
+    #[test]
+    fn r12_extensions_match_with_or_without_their_dot() {
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("a/x.md", &["md"], true),
+            ("a/x.md", &[".md"], true),
+            ("a/x.MD", &[".md"], true),
+            ("a/x.md", &["txt"], false),
+            ("a/x.md", &["..md"], false),
+            ("a/x", &["*"], true),
+            ("a/x.", &[""], false),
+            ("a/x.", &["."], false),
+        ];
+        for (path, extensions, want) in cases {
+            let extensions: Vec<String> = extensions.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                has_extension(Path::new(path), &extensions),
+                *want,
+                "{path} {extensions:?}"
+            );
+        }
+    }
 
     #[test]
     fn decode_table() {

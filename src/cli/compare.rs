@@ -13,7 +13,7 @@ use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
 /// Compares the two files; exits 1 if the pair is flagged, 0 if not.
 pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let config = args.detector.config();
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     steps::threads(&args.detector)?;
     let read = |path: &Path| {
         let (doc, nuls) = input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)

@@ -29,7 +29,7 @@ enum Access {
 fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Result<Store, String> {
     if !db.exists() {
         if access == Access::Create {
-            return Store::create(db, config).map_err(|e| e.to_string());
+            return Store::create(db, config).map_err(|e| super::args::message(&e));
         }
         return Err(format!(
             "{}: no such index file (`neardup index add --db {0} PATH...` or `neardup check --insert --db {0} PATH...` creates one)",
@@ -43,7 +43,7 @@ fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Resul
     };
     let store = Store::open_with_progress(db, config, access == Access::Read, &shown);
     bar.finish_and_clear();
-    store.map_err(|e| e.to_string())
+    store.map_err(|e| super::args::message(&e))
 }
 
 /// `neardup check`: checks each article in input order (adding it with `--insert`), then
@@ -51,7 +51,7 @@ fn open(db: &Path, config: Config, access: Access, progress: &Progress) -> Resul
 pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let start = Instant::now();
     let config = args.store.apply(args.detector.config());
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to check: give at least one PATH or --jsonl FILE".into());
     }
@@ -138,7 +138,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
 /// batch flushed to disk once.
 pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
     let config = args.store.apply(args.detector.config());
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to add: give at least one PATH or --jsonl FILE".into());
     }

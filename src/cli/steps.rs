@@ -81,7 +81,7 @@ pub fn detect(
     quiet: bool,
 ) -> Result<(Index, Vec<Match>), String> {
     let progress = Progress::new(quiet);
-    let mut index = Index::new(config).map_err(|e| e.to_string())?;
+    let mut index = Index::new(config).map_err(|e| super::args::message(&e))?;
     let bar = progress.bar("indexing", docs.len() as u64);
     index
         .insert_batch_with_progress(docs, &|| bar.inc(1))

@@ -289,7 +289,7 @@ fn usage_errors_exit_2() {
     }
     let out = neardup(scratch.path(), &["scan", ".", "--threshold", "2"]);
     eqnice!(
-        "neardup: error: invalid threshold: must be a Jaccard in (0, 1], got 2\n",
+        "neardup: error: invalid --threshold: must be a Jaccard in (0, 1], got 2\n",
         out.stderr
     );
 }
@@ -565,7 +565,7 @@ fn index_add_then_check_an_article() {
     assert!(
         other
             .stderr
-            .contains("news.ndx: index built with shingle_size = 5"),
+            .contains("news.ndx: index built with --shingle-size 5, but 4 was given"),
         "{}",
         other.stderr
     );

@@ -301,3 +301,70 @@ fn r12_a_jsonl_id_that_is_a_file_id_is_a_loud_skip() {
     );
     assert_eq!(out.code, 0);
 }
+
+/// Issue 12, point 9: a value out of range is reported with the flag a user typed, for every
+/// flag that the library validates, and by every subcommand (here scan and index add).
+#[test]
+fn r12_option_errors_name_the_flag() {
+    let scratch = Scratch::new();
+    scratch.write("news/a.txt", ORIGINAL);
+    let cases: &[(&str, &str, &str)] = &[
+        ("--threshold", "2", "must be a Jaccard in (0, 1], got 2"),
+        ("--shingle-size", "0", "must be 1..=32 words, got 0"),
+        ("--num-hashes", "0", "must be 1..=1024, got 0"),
+        ("--max-file-bytes", "0", "must be at least 1 byte"),
+        ("--passage-threshold", "0", "must be in (0, 1], got 0"),
+        ("--rewrite-coverage", "1.5", "must be in (0, 1], got 1.5"),
+        ("--rewrite-min-passages", "0", "must be at least 1"),
+        ("--boilerplate-min-docs", "1", "must be at least 2, got 1"),
+        ("--verify-margin", "-1", "must be at least 0, got -1"),
+    ];
+    for (flag, value, reason) in cases {
+        let value = format!("--{}={value}", &flag[2..]);
+        for command in [
+            &["scan", "news"][..],
+            &["index", "add", "--db", "n.ndx", "news"],
+        ] {
+            let mut args = command.to_vec();
+            args.push(&value);
+            let out = neardup(scratch.path(), &args);
+            eqnice!(
+                format!("neardup: error: invalid {flag}: {reason}\n"),
+                out.stderr
+            );
+            assert_eq!(out.code, 2, "{args:?}");
+        }
+    }
+    assert!(!scratch.path().join("n.ndx").exists(), "nothing is created");
+}
+
+/// Issue 12, point 9: `--ext .md` reads the same files as `--ext md`; `--ext ''` is a usage
+/// error that says why.
+#[test]
+fn r12_ext_takes_a_leading_dot_and_refuses_nothing() {
+    let scratch = Scratch::new();
+    scratch
+        .write("notes/original.md", ORIGINAL)
+        .write("notes/edited.md", edited())
+        .write("notes/other.txt", OTHER);
+    let plain = neardup(scratch.path(), &["scan", "notes", "--ext", "md"]);
+    let dotted = neardup(scratch.path(), &["scan", "notes", "--ext", ".md"]);
+    assert_eq!(dotted.code, 1, "{}", dotted.stderr);
+    assert_eq!(mask_elapsed(&dotted.stdout), mask_elapsed(&plain.stdout));
+    eqnice!(plain.stderr, dotted.stderr);
+    assert!(
+        dotted.stdout.contains("2 documents read"),
+        "{}",
+        dotted.stdout
+    );
+    for empty in ["", "."] {
+        let out = neardup(scratch.path(), &["scan", "notes", "--ext", empty]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("'--ext <EXT>'")
+                && out.stderr.contains("an extension cannot be empty"),
+            "{}",
+            out.stderr
+        );
+    }
+}
