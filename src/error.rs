@@ -178,7 +178,8 @@ impl fmt::Display for StoreProblem {
 pub enum Error {
     /// A [`Config`](crate::Config) field is out of its allowed range.
     Config {
-        /// The field's name, as in the setter and the CLI flag.
+        /// The setting's name, as the `Config` field and its setter spell it (the CLI shows
+        /// the flag that sets it instead).
         field: &'static str,
         /// What is allowed.
         reason: String,
@@ -309,6 +310,28 @@ mod tests {
             (
                 Error::io("x", std::io::Error::other("Permission denied")),
                 "x: permission denied",
+            ),
+            // Issue 12, point 8: a problem with a line names it as PATH:LINE.
+            (
+                Error::input(
+                    "<stdin>",
+                    InputProblem::BadRecord {
+                        line: 3,
+                        reason: "not a valid record: expected value at column 1".into(),
+                    },
+                ),
+                "<stdin>:3: not a valid record: expected value at column 1",
+            ),
+            (
+                Error::input(
+                    "feed.jsonl",
+                    InputProblem::DuplicateId {
+                        id: "a.txt".into(),
+                        line: Some(7),
+                        earlier: Some("news/a.txt".into()),
+                    },
+                ),
+                "feed.jsonl:7: document id \"a.txt\" was already used by an earlier input, news/a.txt",
             ),
             (
                 Error::store(

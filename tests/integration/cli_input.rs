@@ -182,6 +182,15 @@ fn r12_the_same_name_under_two_folders_is_two_documents_and_the_copy_is_flagged(
     );
     assert_eq!(out.code, 1);
 
+    // `scan --help` states the rule.
+    let help = neardup(scratch.path(), &["scan", "--help"]);
+    assert!(
+        help.stdout
+            .contains("with more than one PATH, the directory as given comes first"),
+        "{}",
+        help.stdout
+    );
+
     // A file named directly keeps its path as given; the directory's files get its name.
     let out = neardup(
         scratch.path(),
