@@ -14,7 +14,8 @@
 //! * A **JSONL** stream holds one object per line: `{"id": "...", "text": "...",
 //!   "published": "2023-03-21T09:30:00Z", "outlet": "..."}`; `published` (RFC 3339) and
 //!   `outlet` are optional, other keys are ignored, blank lines are skipped. A line that cannot be
-//!   used is reported with its line number and the rest is still read.
+//!   used is reported with its line number (its message reads `feed.jsonl:3: …`, see
+//!   [`Error::location`]) and the rest is still read.
 //!
 //! A document's **id** is
 //!
@@ -100,12 +101,39 @@ pub fn read_all(
     progress: &(dyn Fn() + Sync),
 ) -> Batch {
     let mut batch = Batch::default();
+    let files = files_to_read(paths, &options.extensions, &mut batch);
+    let mut items: Vec<Item> = files
+        .par_iter()
+        .map(|(path, id)| {
+            let (key, outcome) = read_identified(path, id, options.max_file_bytes);
+            progress();
+            Item {
+                origin: (path.clone(), None),
+                key,
+                outcome,
+            }
+        })
+        .collect();
+    for source in jsonl {
+        read_source(source, options.max_file_bytes, progress, &mut items);
+    }
+    gather(items, &mut batch);
+    batch
+}
+
+/// The files under every path argument, with their ids (see the module docs); listing
+/// problems and files not read go to `batch`.
+fn files_to_read(
+    paths: &[PathBuf],
+    extensions: &[String],
+    batch: &mut Batch,
+) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     // With several path arguments, ids relative to each would clash as soon as two folders
     // hold the same name (one copied from the other, say): the argument becomes part of the id.
     let prefixed = paths.len() > 1;
     for path in paths {
-        match walk(path, &options.extensions) {
+        match walk(path, extensions) {
             Ok(mut walked) => {
                 if prefixed && walked.directory {
                     let prefix = path.to_string_lossy();
@@ -121,109 +149,96 @@ pub fn read_all(
             Err(err) => batch.skipped.push(err),
         }
     }
-    // Each result with the place it came from (a file, or a JSONL stream and a line) and, for
-    // a file, its identity on disk.
-    let mut results: Vec<Item> = files
-        .par_iter()
-        .map(|(path, id)| {
-            let (key, outcome) = read_identified(path, id, options.max_file_bytes);
-            progress();
-            Item {
-                origin: (path.clone(), None),
-                key,
-                outcome,
-            }
-        })
-        .collect();
-    for source in jsonl {
-        let label = if source.as_os_str() == STDIN {
-            PathBuf::from("<stdin>")
-        } else {
-            source.clone()
-        };
-        let mut sink = |line: u64, doc: Result<(Document, Option<Nuls>)>| {
-            progress();
-            results.push(Item {
-                origin: (label.clone(), Some(line)),
-                key: None,
-                outcome: doc,
-            });
-        };
-        let outcome = if source.as_os_str() == STDIN {
-            read_jsonl(
-                std::io::stdin().lock(),
-                &label,
-                options.max_file_bytes,
-                &mut sink,
-            )
-        } else {
-            match fs::File::open(source) {
-                Ok(file) => read_jsonl(
-                    BufReader::new(file),
-                    &label,
-                    options.max_file_bytes,
-                    &mut sink,
-                ),
-                Err(err) => Err(open_error(source, err)),
-            }
-        };
-        if let Err(err) = outcome {
-            results.push(Item {
-                origin: (label, None),
-                key: None,
-                outcome: Err(err),
-            });
+    files
+}
+
+/// Reads one JSONL source ([`STDIN`] for standard input) into `items`.
+fn read_source(
+    source: &Path,
+    max_file_bytes: u64,
+    progress: &(dyn Fn() + Sync),
+    items: &mut Vec<Item>,
+) {
+    let label = if source.as_os_str() == STDIN {
+        PathBuf::from("<stdin>")
+    } else {
+        source.to_path_buf()
+    };
+    let mut sink = |line: u64, outcome: Outcome| {
+        progress();
+        items.push(Item {
+            origin: (label.clone(), Some(line)),
+            key: None,
+            outcome,
+        });
+    };
+    let read = if source.as_os_str() == STDIN {
+        read_jsonl(std::io::stdin().lock(), &label, max_file_bytes, &mut sink)
+    } else {
+        match fs::File::open(source) {
+            Ok(file) => read_jsonl(BufReader::new(file), &label, max_file_bytes, &mut sink),
+            Err(err) => Err(open_error(source, err)),
         }
+    };
+    if let Err(err) = read {
+        items.push(Item {
+            origin: (label, None),
+            key: None,
+            outcome: Err(err),
+        });
     }
-    // A file reached twice (named twice, or under overlapping arguments) is one document.
+}
+
+/// Sorts what was read, in input order, into `batch`: a file reached before is dropped (and
+/// listed as repeated), an id used before is a skip, a problem is a skip, the rest are
+/// documents (listed as repaired if NUL bytes were replaced).
+fn gather(items: Vec<Item>, batch: &mut Batch) {
+    let (origins, outcomes): (Vec<Origin>, Vec<(Option<FileKey>, Outcome)>) = items
+        .into_iter()
+        .map(|item| (item.origin, (item.key, item.outcome)))
+        .unzip();
     let mut files_seen = HashSet::with_hasher(ahash::RandomState::new());
-    // Each id with the index in `origins` of the input that used it first.
-    let mut seen = HashMap::with_hasher(ahash::RandomState::new());
-    let mut origins = Vec::with_capacity(results.len());
-    for Item {
-        origin,
-        key,
-        outcome,
-    } in results
-    {
+    // Each id with the index of the input that used it first.
+    let mut ids_seen = HashMap::with_hasher(ahash::RandomState::new());
+    for (i, (key, outcome)) in outcomes.into_iter().enumerate() {
+        let (path, line) = &origins[i];
         if let Some(key) = key
             && !files_seen.insert(key)
         {
-            batch.repeated.push(origin.0);
+            batch.repeated.push(path.clone());
             continue;
         }
-        match outcome {
-            Ok((doc, nuls)) => match seen.entry(doc.id) {
-                Entry::Occupied(first) => {
-                    let (path, line) = origin;
-                    let problem = InputProblem::DuplicateId {
-                        id: first.key().clone(),
-                        line,
-                        earlier: Some(place(&origins[*first.get()])),
-                    };
-                    batch.skipped.push(Error::input(path, problem));
+        let (doc, nuls) = match outcome {
+            Ok(read) => read,
+            Err(err) => {
+                batch.skipped.push(err);
+                continue;
+            }
+        };
+        match ids_seen.entry(doc.id) {
+            Entry::Occupied(first) => {
+                let problem = InputProblem::DuplicateId {
+                    id: first.key().clone(),
+                    line: *line,
+                    earlier: Some(place(&origins[*first.get()])),
+                };
+                batch.skipped.push(Error::input(path, problem));
+            }
+            Entry::Vacant(vacant) => {
+                let id = vacant.key().clone();
+                vacant.insert(i);
+                if let Some(nuls) = nuls {
+                    batch.repaired.push(Repaired {
+                        path: path.clone(),
+                        line: *line,
+                        id: id.clone(),
+                        nuls,
+                    });
                 }
-                Entry::Vacant(vacant) => {
-                    let id = vacant.key().clone();
-                    vacant.insert(origins.len());
-                    if let Some(nuls) = nuls {
-                        let (path, line) = origin.clone();
-                        let id = id.clone();
-                        batch.repaired.push(Repaired {
-                            path,
-                            line,
-                            id,
-                            nuls,
-                        });
-                    }
-                    origins.push(origin);
-                    batch.documents.push(Document { id, ..doc });
-                }
-            },
-            Err(err) => batch.skipped.push(err),
+                batch.documents.push(Document { id, ..doc });
+            }
         }
     }
-    batch
 }
 
 /// Where an input came from: a file, or a JSONL stream and the record's line.
