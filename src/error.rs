@@ -1,7 +1,9 @@
 //! Typed errors: every error that concerns a file carries its path and the problem.
 //!
 //! Messages start with the path (or the field), are lower-case and have no final period, so the
-//! CLI can print them as they are: `news/0412.txt: not valid UTF-8 at byte 1880`.
+//! CLI can print them as they are: `news/0412.txt: not valid UTF-8 at byte 1880`. A problem
+//! with one line of a file names it as `PATH:LINE: ...` (`feed.jsonl:3: not a valid record: ...`,
+//! `<stdin>:3: ...`), the form compilers and grep use, so editors can jump to it.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -17,7 +19,9 @@ pub enum InputProblem {
     Missing,
     /// The file or the record's text is empty or holds only white space.
     Empty,
-    /// The bytes look binary: a NUL byte at this offset.
+    /// The bytes look binary: a NUL byte at this offset, among the first
+    /// [`BINARY_SNIFF_BYTES`](crate::input::BINARY_SNIFF_BYTES) (a NUL further on is replaced,
+    /// see [`decode`](crate::input::decode)).
     Binary {
         /// Byte offset of the first NUL byte.
         offset: u64,
@@ -34,7 +38,8 @@ pub enum InputProblem {
         /// The limit in force, in bytes.
         limit: u64,
     },
-    /// A JSONL line could not be used.
+    /// A JSONL line (or a line of a TSV file) could not be used. [`Error`]'s message puts the
+    /// line after the path, `feed.jsonl:3: reason`, as for every problem with a line.
     BadRecord {
         /// 1-based line number in the JSONL stream.
         line: u64,
@@ -45,7 +50,22 @@ pub enum InputProblem {
     DuplicateId {
         /// The id that was seen twice.
         id: String,
+        /// The 1-based line of the JSONL record that brought the id again, if it came from one.
+        line: Option<u64>,
+        /// Where the id was first used (a path, or `FILE:LINE`), when known.
+        earlier: Option<String>,
     },
+}
+
+impl InputProblem {
+    /// The 1-based line of the JSONL (or TSV) record the problem is about, if it is about one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            InputProblem::BadRecord { line, .. } => Some(*line),
+            InputProblem::DuplicateId { line, .. } => *line,
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for InputProblem {
@@ -61,9 +81,14 @@ impl fmt::Display for InputProblem {
                 f,
                 "too large ({size} bytes; the limit is {limit} bytes, see --max-file-bytes)"
             ),
-            InputProblem::BadRecord { line, reason } => write!(f, "line {line}: {reason}"),
-            InputProblem::DuplicateId { id } => {
-                write!(f, "document id {id:?} was already used by an earlier input")
+            // The line is part of the location (see `Error::location`), not of the problem.
+            InputProblem::BadRecord { reason, .. } => write!(f, "{reason}"),
+            InputProblem::DuplicateId { id, earlier, .. } => {
+                write!(f, "document id {id:?} was already used by an earlier input")?;
+                match earlier {
+                    Some(earlier) => write!(f, ", {earlier}"),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -176,7 +201,8 @@ impl fmt::Display for StoreProblem {
 pub enum Error {
     /// A [`Config`](crate::Config) field is out of its allowed range.
     Config {
-        /// The field's name, as in the setter and the CLI flag.
+        /// The setting's name, as the `Config` field and its setter spell it (the CLI shows
+        /// the flag that sets it instead).
         field: &'static str,
         /// What is allowed.
         reason: String,
@@ -238,13 +264,29 @@ impl Error {
             Error::Config { .. } => None,
         }
     }
+
+    /// Where this error applies, as messages and `skipped` records name it: the path, or
+    /// `PATH:LINE` for a record of a JSONL stream (`<stdin>:LINE` for standard input).
+    pub fn location(&self) -> Option<String> {
+        let path = self.path()?.display();
+        match self {
+            Error::Input { problem, .. } => match problem.line() {
+                Some(line) => Some(format!("{path}:{line}")),
+                None => Some(path.to_string()),
+            },
+            _ => Some(path.to_string()),
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config { field, reason } => write!(f, "invalid {field}: {reason}"),
-            Error::Input { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Error::Input { problem, .. } => {
+                let location = self.location().expect("an input error has a path");
+                write!(f, "{location}: {problem}")
+            }
             Error::Store { path, problem } => write!(f, "{}: {problem}", path.display()),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), lower(source)),
         }
@@ -291,6 +333,28 @@ mod tests {
             (
                 Error::io("x", std::io::Error::other("Permission denied")),
                 "x: permission denied",
+            ),
+            // Issue 12, point 8: a problem with a line names it as PATH:LINE.
+            (
+                Error::input(
+                    "<stdin>",
+                    InputProblem::BadRecord {
+                        line: 3,
+                        reason: "not a valid record: expected value at column 1".into(),
+                    },
+                ),
+                "<stdin>:3: not a valid record: expected value at column 1",
+            ),
+            (
+                Error::input(
+                    "feed.jsonl",
+                    InputProblem::DuplicateId {
+                        id: "a.txt".into(),
+                        line: Some(7),
+                        earlier: Some("news/a.txt".into()),
+                    },
+                ),
+                "feed.jsonl:7: document id \"a.txt\" was already used by an earlier input, news/a.txt",
             ),
             (
                 Error::store(

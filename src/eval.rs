@@ -346,7 +346,7 @@ mod tests {
         let err = Labels::parse(Path::new("p.tsv"), "h\na\tb\tc\nonly\ttwo\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "p.tsv: line 3: expected source, suspect and label separated by tabs"
+            "p.tsv:3: expected source, suspect and label separated by tabs"
         );
     }
 }

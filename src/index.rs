@@ -179,7 +179,11 @@ impl Index {
         let mut seen = HashSet::with_capacity_and_hasher(docs.len(), ahash::RandomState::new());
         for doc in &docs {
             if self.ids.contains_key(&doc.id) || !seen.insert(doc.id.as_str()) {
-                let problem = InputProblem::DuplicateId { id: doc.id.clone() };
+                let problem = InputProblem::DuplicateId {
+                    id: doc.id.clone(),
+                    line: None,
+                    earlier: None,
+                };
                 return Err(Error::input(&doc.id, problem));
             }
         }

@@ -1,8 +1,12 @@
 //! Paths and JSONL streams → [`Document`]s, with every bad input reported, never dropped.
 //!
 //! * A **file** becomes a document if it is at most `max_file_bytes` long (checked before it is
-//!   read), is not empty or only white space, holds no NUL byte (binary) and is valid UTF-8.
-//!   Each failed check is an [`InputProblem`] naming the offset where it applies.
+//!   read), is not empty or only white space, holds no NUL byte among its first 8,000 bytes
+//!   (binary, as git decides it) and is valid UTF-8. Each failed check is an [`InputProblem`]
+//!   naming the offset where it applies. A NUL byte further on is a stray byte in a text: it
+//!   is replaced by a space (so every other byte keeps its offset) and the document is listed
+//!   in [`Batch::repaired`], so the CLI can warn. JSONL texts (which can hold `\u0000`) follow
+//!   the same rule, on the decoded text.
 //! * A **directory** is walked recursively in sorted order (by byte order of the names). Files
 //!   whose extension is not in the list (default `txt`; `*` takes every file) are not read and
 //!   are listed in [`Batch::ignored`], so nothing disappears without a word. Entries whose names
@@ -10,13 +14,30 @@
 //! * A **JSONL** stream holds one object per line: `{"id": "...", "text": "...",
 //!   "published": "2023-03-21T09:30:00Z", "outlet": "..."}`; `published` (RFC 3339) and
 //!   `outlet` are optional, other keys are ignored, blank lines are skipped. A line that cannot be
-//!   used is reported with its line number and the rest is still read.
+//!   used is reported with its line number (its message reads `feed.jsonl:3: …`, see
+//!   [`Error::location`]) and the rest is still read.
 //!
-//! A document's id is its path relative to the argument it was found under (with `/` between
-//! components), the path as given for a file named directly, or the JSONL `id`. A later input
-//! with an id already used is skipped as [`InputProblem::DuplicateId`].
+//! A document's **id** is
+//!
+//! * for a file found under a directory argument, its path relative to that directory, with
+//!   `/` between components (`voa/` finds `voa/2023/x.txt` as `2023/x.txt`); but when
+//!   [`read_all`] is given **more than one path**, the directory as given comes first
+//!   (`voa/2023/x.txt`, `other/2023/x.txt`), so that two folders holding the same names
+//!   (one copied from the other) give distinct ids. The rule depends on the arguments only,
+//!   never on what the folders hold, so a file's id can be foreseen and stays the same from
+//!   one run to the next;
+//! * for a file named directly, the path as given;
+//! * for a JSONL record, its `id`.
+//!
+//! A file reached more than once (the same file named twice, a folder and a file in it,
+//! overlapping folders such as `a/` and `a/b/`, a link to a file also read) is the same file on
+//! disk (same device and inode): it is read once, under the id it was first reached with, and
+//! each later time is listed in [`Batch::repeated`]. A later input with an id already used
+//! (a JSONL record named like a file, say) is a real conflict: it is skipped as
+//! [`InputProblem::DuplicateId`], naming the input that used the id first.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -35,8 +56,9 @@ pub const STDIN: &str = "-";
 pub struct Options {
     /// Largest file or JSONL text read, in bytes.
     pub max_file_bytes: u64,
-    /// Extensions (without the dot, compared case-insensitively) of the files read from
-    /// directories; `*` takes every file. Default: `txt`.
+    /// Extensions (with or without the leading dot: `md` and `.md` are the same; compared
+    /// case-insensitively) of the files read from directories; `*` takes every file; an empty
+    /// one matches nothing. Default: `txt`.
     pub extensions: Vec<String>,
 }
 
@@ -59,6 +81,14 @@ pub struct Batch {
     pub skipped: Vec<Error>,
     /// Files in directories that were not read because of their extension.
     pub ignored: Vec<PathBuf>,
+    /// Files reached more than once (the same file named twice, a folder and a file in it,
+    /// overlapping folders, a link to a file read anyway), each time after the first: a file
+    /// is read once, under the id it was first reached with.
+    pub repeated: Vec<PathBuf>,
+    /// Documents whose text held NUL bytes after its first [`BINARY_SNIFF_BYTES`]: they were
+    /// read with each NUL replaced by a space (see [`decode`]), in input order. Worth a
+    /// warning: the text is not exactly the file's.
+    pub repaired: Vec<Repaired>,
 }
 
 /// Reads files and directories (`paths`) and JSONL streams (`jsonl`, [`STDIN`] for standard
@@ -71,10 +101,47 @@ pub fn read_all(
     progress: &(dyn Fn() + Sync),
 ) -> Batch {
     let mut batch = Batch::default();
+    let files = files_to_read(paths, &options.extensions, &mut batch);
+    let mut items: Vec<Item> = files
+        .par_iter()
+        .map(|(path, id)| {
+            let (key, outcome) = read_identified(path, id, options.max_file_bytes);
+            progress();
+            Item {
+                origin: (path.clone(), None),
+                key,
+                outcome,
+            }
+        })
+        .collect();
+    for source in jsonl {
+        read_source(source, options.max_file_bytes, progress, &mut items);
+    }
+    gather(items, &mut batch);
+    batch
+}
+
+/// The files under every path argument, with their ids (see the module docs); listing
+/// problems and files not read go to `batch`.
+fn files_to_read(
+    paths: &[PathBuf],
+    extensions: &[String],
+    batch: &mut Batch,
+) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
+    // With several path arguments, ids relative to each would clash as soon as two folders
+    // hold the same name (one copied from the other, say): the argument becomes part of the id.
+    let prefixed = paths.len() > 1;
     for path in paths {
-        match walk(path, &options.extensions) {
-            Ok(walked) => {
+        match walk(path, extensions) {
+            Ok(mut walked) => {
+                if prefixed && walked.directory {
+                    let prefix = path.to_string_lossy();
+                    let prefix = prefix.trim_end_matches('/');
+                    for (_, id) in &mut walked.files {
+                        *id = format!("{prefix}/{id}");
+                    }
+                }
                 files.extend(walked.files);
                 batch.ignored.extend(walked.ignored);
                 batch.skipped.extend(walked.errors);
@@ -82,59 +149,137 @@ pub fn read_all(
             Err(err) => batch.skipped.push(err),
         }
     }
-    // Each result with the place its problems are reported under.
-    let mut results: Vec<(PathBuf, Result<Document>)> = files
-        .par_iter()
-        .map(|(path, id)| {
-            let doc = read_file(path, id, options.max_file_bytes);
-            progress();
-            (path.clone(), doc)
-        })
-        .collect();
-    for source in jsonl {
-        let label = if source.as_os_str() == STDIN {
-            PathBuf::from("<stdin>")
-        } else {
-            source.clone()
-        };
-        let mut sink = |line: u64, doc: Result<Document>| {
-            progress();
-            results.push((PathBuf::from(format!("{}:{line}", label.display())), doc));
-        };
-        let outcome = if source.as_os_str() == STDIN {
-            read_jsonl(
-                std::io::stdin().lock(),
-                &label,
-                options.max_file_bytes,
-                &mut sink,
-            )
-        } else {
-            match fs::File::open(source) {
-                Ok(file) => read_jsonl(
-                    BufReader::new(file),
-                    &label,
-                    options.max_file_bytes,
-                    &mut sink,
-                ),
-                Err(err) => Err(open_error(source, err)),
+    files
+}
+
+/// Reads one JSONL source ([`STDIN`] for standard input) into `items`.
+fn read_source(
+    source: &Path,
+    max_file_bytes: u64,
+    progress: &(dyn Fn() + Sync),
+    items: &mut Vec<Item>,
+) {
+    let label = if source.as_os_str() == STDIN {
+        PathBuf::from("<stdin>")
+    } else {
+        source.to_path_buf()
+    };
+    let mut sink = |line: u64, outcome: Outcome| {
+        progress();
+        items.push(Item {
+            origin: (label.clone(), Some(line)),
+            key: None,
+            outcome,
+        });
+    };
+    let read = if source.as_os_str() == STDIN {
+        read_jsonl(std::io::stdin().lock(), &label, max_file_bytes, &mut sink)
+    } else {
+        match fs::File::open(source) {
+            Ok(file) => read_jsonl(BufReader::new(file), &label, max_file_bytes, &mut sink),
+            Err(err) => Err(open_error(source, err)),
+        }
+    };
+    if let Err(err) = read {
+        items.push(Item {
+            origin: (label, None),
+            key: None,
+            outcome: Err(err),
+        });
+    }
+}
+
+/// Sorts what was read, in input order, into `batch`: a file reached before is dropped (and
+/// listed as repeated), an id used before is a skip, a problem is a skip, the rest are
+/// documents (listed as repaired if NUL bytes were replaced).
+fn gather(items: Vec<Item>, batch: &mut Batch) {
+    let (origins, outcomes): (Vec<Origin>, Vec<(Option<FileKey>, Outcome)>) = items
+        .into_iter()
+        .map(|item| (item.origin, (item.key, item.outcome)))
+        .unzip();
+    let mut files_seen = HashSet::with_hasher(ahash::RandomState::new());
+    // Each id with the index of the input that used it first.
+    let mut ids_seen = HashMap::with_hasher(ahash::RandomState::new());
+    for (i, (key, outcome)) in outcomes.into_iter().enumerate() {
+        let (path, line) = &origins[i];
+        if let Some(key) = key
+            && !files_seen.insert(key)
+        {
+            batch.repeated.push(path.clone());
+            continue;
+        }
+        let (doc, nuls) = match outcome {
+            Ok(read) => read,
+            Err(err) => {
+                batch.skipped.push(err);
+                continue;
             }
         };
-        if let Err(err) = outcome {
-            results.push((label, Err(err)));
-        }
-    }
-    let mut seen = HashSet::with_hasher(ahash::RandomState::new());
-    for (origin, result) in results {
-        match result {
-            Ok(doc) if !seen.insert(doc.id.clone()) => {
-                let problem = InputProblem::DuplicateId { id: doc.id };
-                batch.skipped.push(Error::input(origin, problem));
+        match ids_seen.entry(doc.id) {
+            Entry::Occupied(first) => {
+                let problem = InputProblem::DuplicateId {
+                    id: first.key().clone(),
+                    line: *line,
+                    earlier: Some(place(&origins[*first.get()])),
+                };
+                batch.skipped.push(Error::input(path, problem));
             }
-            Ok(doc) => batch.documents.push(doc),
-            Err(err) => batch.skipped.push(err),
+            Entry::Vacant(vacant) => {
+                let id = vacant.key().clone();
+                vacant.insert(i);
+                if let Some(nuls) = nuls {
+                    batch.repaired.push(Repaired {
+                        path: path.clone(),
+                        line: *line,
+                        id: id.clone(),
+                        nuls,
+                    });
+                }
+                batch.documents.push(Document { id, ..doc });
+            }
         }
     }
-    batch
+}
+
+/// Where an input came from: a file, or a JSONL stream and the record's line.
+type Origin = (PathBuf, Option<u64>);
+
+/// What reading one input gave: a document and the NUL bytes replaced in it, or the problem.
+type Outcome = Result<(Document, Option<Nuls>)>;
+
+/// One input read, in [`read_all`].
+struct Item {
+    origin: Origin,
+    /// The file's identity on disk, for a file that could be opened.
+    key: Option<FileKey>,
+    outcome: Outcome,
+}
+
+/// What makes a file the same file however it is named: its device and inode.
+#[cfg(unix)]
+type FileKey = (u64, u64);
+
+/// What makes a file the same file however it is named: its canonical path.
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
+#[cfg(unix)]
+fn file_key(file: &fs::File, _path: &Path) -> Option<FileKey> {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().ok().map(|meta| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_key(_file: &fs::File, path: &Path) -> Option<FileKey> {
+    fs::canonicalize(path).ok()
+}
+
+/// An origin as messages name it: `PATH` or `PATH:LINE`.
+fn place((path, line): &Origin) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    }
 }
 
 /// The files found under one path argument.
@@ -146,6 +291,8 @@ pub struct Walk {
     pub ignored: Vec<PathBuf>,
     /// Entries that could not be listed or inspected.
     pub errors: Vec<Error>,
+    /// Whether the path is a directory (so the ids are relative to it).
+    pub directory: bool,
 }
 
 /// The files to read under `path`: the path itself if it is a file, else the files below it
@@ -159,6 +306,7 @@ pub fn walk(path: &Path, extensions: &[String]) -> Result<Walk> {
     let meta = fs::metadata(path).map_err(|err| open_error(path, err))?;
     let mut walk = Walk::default();
     if meta.is_dir() {
+        walk.directory = true;
         walk_dir(path, path, extensions, &mut walk);
     } else {
         walk.files
@@ -225,11 +373,16 @@ fn walk_dir(root: &Path, dir: &Path, extensions: &[String], walk: &mut Walk) {
     }
 }
 
+/// Whether a file found in a directory is read: its extension is in the list (compared
+/// case-insensitively, a leading dot in the list ignored: `.md` is `md`) or the list has `*`.
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
     extensions.iter().any(|e| e == "*")
         || path.extension().is_some_and(|ext| {
             let ext = ext.to_string_lossy();
-            extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))
+            extensions.iter().any(|e| {
+                let e = e.strip_prefix('.').unwrap_or(e);
+                !e.is_empty() && e.eq_ignore_ascii_case(&ext)
+            })
         })
 }
 
@@ -242,16 +395,33 @@ fn open_error(path: &Path, err: std::io::Error) -> Error {
     }
 }
 
-/// Reads one file as a document with the given id.
+/// Reads one file as a document with the given id, and the NUL bytes replaced in its text
+/// if there were any (see [`decode`]).
 ///
 /// # Errors
 ///
 /// [`Error::Input`] if the file is missing, too large, empty, binary or not UTF-8;
 /// [`Error::Io`] if it cannot be read.
-pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document> {
-    let file = fs::File::open(path).map_err(|err| open_error(path, err))?;
-    // No `stat` first: most articles fit the first buffer, so open, two reads and close are
-    // all the system calls a file costs. `take` stops a huge (or growing) file at the limit.
+pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<(Document, Option<Nuls>)> {
+    read_identified(path, id, max_file_bytes).1
+}
+
+/// [`read_file`], with the file's identity on disk when it could be opened.
+fn read_identified(path: &Path, id: &str, max_file_bytes: u64) -> (Option<FileKey>, Outcome) {
+    match fs::File::open(path) {
+        Ok(file) => (
+            file_key(&file, path),
+            read_open(file, path, id, max_file_bytes),
+        ),
+        Err(err) => (None, Err(open_error(path, err))),
+    }
+}
+
+/// Reads an open file (see [`read_file`]).
+fn read_open(file: fs::File, path: &Path, id: &str, max_file_bytes: u64) -> Outcome {
+    // No `stat` of the path first: most articles fit the first buffer, so open, `fstat` (the
+    // file's identity), two reads and close are all the system calls a file costs. `take`
+    // stops a huge (or growing) file at the limit.
     let mut bytes = Vec::with_capacity(FIRST_READ.min(max_file_bytes as usize + 1));
     file.take(max_file_bytes + 1)
         .read_to_end(&mut bytes)
@@ -268,31 +438,114 @@ pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<Document>
         return Err(Error::input(path, problem));
     }
     bytes.shrink_to_fit();
-    let text = decode(bytes).map_err(|problem| Error::input(path, problem))?;
-    Ok(Document::new(id, text))
+    let Text { text, nuls } = decode(bytes).map_err(|problem| Error::input(path, problem))?;
+    Ok((Document::new(id, text), nuls))
 }
 
 /// The buffer a file is first read into, in bytes.
 const FIRST_READ: usize = 32 * 1024;
 
-/// Checks bytes for text: not empty or blank, no NUL byte, valid UTF-8.
+/// A text holding a NUL byte among its first this many bytes is binary (git's rule): a NUL
+/// there is a sign of an image, an executable, a compressed or a UTF-16 file. A NUL later
+/// on, in a long and otherwise valid text, is a stray byte (seen in real corpora) and is
+/// replaced, so the document is not lost (see [`decode`]).
+pub const BINARY_SNIFF_BYTES: usize = 8000;
+
+/// The NUL bytes replaced by spaces in a text that was read anyway (see [`decode`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nuls {
+    /// How many NUL bytes were replaced.
+    pub count: u64,
+    /// Byte offset of the first one.
+    pub first: u64,
+}
+
+impl std::fmt::Display for Nuls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (count, first) = (self.count, self.first);
+        let s = if count == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{count} NUL byte{s} replaced by space{s} (the first at byte {first}); the text was read"
+        )
+    }
+}
+
+/// A document read from a text with NUL bytes replaced: where it came from and how many.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repaired {
+    /// The file, or the JSONL stream.
+    pub path: PathBuf,
+    /// The 1-based line, for a JSONL record.
+    pub line: Option<u64>,
+    /// The document's id.
+    pub id: String,
+    /// The bytes replaced.
+    pub nuls: Nuls,
+}
+
+impl std::fmt::Display for Repaired {
+    /// `PATH: N NUL bytes replaced …` (`PATH:LINE: …` for a JSONL record), for a warning.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = place(&(self.path.clone(), self.line));
+        write!(f, "{place}: {}", self.nuls)
+    }
+}
+
+/// Replaces each NUL byte by a space (one byte for one, so every other byte keeps its
+/// offset), unless one comes among the first [`BINARY_SNIFF_BYTES`].
+///
+/// # Errors
+///
+/// [`InputProblem::Binary`] with the offset of the first NUL byte if it is an early one.
+fn replace_nuls(bytes: &mut [u8]) -> std::result::Result<Option<Nuls>, InputProblem> {
+    let Some(first) = bytes.iter().position(|&b| b == 0) else {
+        return Ok(None);
+    };
+    if first < BINARY_SNIFF_BYTES {
+        return Err(InputProblem::Binary {
+            offset: first as u64,
+        });
+    }
+    let mut count = 0;
+    for b in &mut bytes[first..] {
+        if *b == 0 {
+            *b = b' ';
+            count += 1;
+        }
+    }
+    Ok(Some(Nuls {
+        count,
+        first: first as u64,
+    }))
+}
+
+/// A text decoded by [`decode`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The text, with any NUL byte replaced by a space.
+    pub text: String,
+    /// The NUL bytes replaced, if there were any.
+    pub nuls: Option<Nuls>,
+}
+
+/// Checks bytes for text: no NUL byte among the first [`BINARY_SNIFF_BYTES`] (binary), valid
+/// UTF-8, not empty or blank. A NUL byte further on is replaced by a space, which keeps the
+/// byte offsets of the rest (reported passages point into the original file), and is
+/// reported in [`Text::nuls`].
 ///
 /// # Errors
 ///
 /// The first problem found, in that order.
-pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, InputProblem> {
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(InputProblem::Binary {
-            offset: offset as u64,
-        });
-    }
+pub fn decode(mut bytes: Vec<u8>) -> std::result::Result<Text, InputProblem> {
+    let nuls = replace_nuls(&mut bytes)?;
     let text = String::from_utf8(bytes).map_err(|err| InputProblem::NotUtf8 {
         offset: err.utf8_error().valid_up_to() as u64,
     })?;
     if text.trim().is_empty() {
         return Err(InputProblem::Empty);
     }
-    Ok(text)
+    Ok(Text { text, nuls })
 }
 
 #[derive(Deserialize)]
@@ -305,8 +558,9 @@ struct Record {
     outlet: Option<String>,
 }
 
-/// Reads a JSONL stream, passing each record's line number (from 1) and its document or
-/// problem to `sink`, in order. A line
+/// Reads a JSONL stream, passing each record's line number (from 1) and its document (with
+/// the NUL bytes replaced in its text, by the rule of [`decode`]) or problem to `sink`, in
+/// order. A line
 /// longer than `max_file_bytes` plus 64 KiB (room for the other keys and escapes) is skipped
 /// without being held in memory.
 ///
@@ -317,7 +571,7 @@ pub fn read_jsonl(
     mut reader: impl BufRead,
     path: &Path,
     max_file_bytes: u64,
-    sink: &mut dyn FnMut(u64, Result<Document>),
+    sink: &mut dyn FnMut(u64, Result<(Document, Option<Nuls>)>),
 ) -> Result<()> {
     let max_line = max_file_bytes.saturating_add(64 * 1024);
     let mut line = Vec::new();
@@ -383,7 +637,10 @@ pub fn read_jsonl(
 }
 
 /// A JSONL record as a document, or the reason it cannot be one.
-fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document, String> {
+fn document(
+    record: Record,
+    max_file_bytes: u64,
+) -> std::result::Result<(Document, Option<Nuls>), String> {
     let id = &record.id;
     if id.trim().is_empty() {
         return Err("\"id\" is empty".into());
@@ -394,7 +651,16 @@ fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document
             record.text.len()
         ));
     }
-    if record.text.trim().is_empty() {
+    // JSON can hold NUL (`\u0000`): the same rule as for files, on the decoded text.
+    let mut bytes = record.text.into_bytes();
+    let nuls = replace_nuls(&mut bytes).map_err(|problem| match problem {
+        InputProblem::Binary { offset } => {
+            format!("id {id:?}: text looks binary (NUL byte at byte {offset})")
+        }
+        other => format!("id {id:?}: {other}"),
+    })?;
+    let text = String::from_utf8(bytes).expect("a space for a NUL byte keeps the text UTF-8");
+    if text.trim().is_empty() {
         return Err(format!("id {id:?}: text is empty"));
     }
     let published = match &record.published {
@@ -404,12 +670,13 @@ fn document(record: Record, max_file_bytes: u64) -> std::result::Result<Document
                 .ok_or_else(|| format!("id {id:?}: \"published\" is not RFC 3339: {raw:?}"))?,
         ),
     };
-    Ok(Document {
+    let doc = Document {
         id: record.id,
-        text: record.text,
+        text,
         published,
         outlet: record.outlet,
-    })
+    };
+    Ok((doc, nuls))
 }
 
 /// Reads one line (through `\n`) into `line`, keeping at most `max` bytes. Returns the number
@@ -449,6 +716,30 @@ fn read_line(
 mod tests {
     use super::*;
 
+    /// Issue 12, point 9: `.md` is `md`; case does not matter; an empty extension matches
+    /// nothing (not even `name.`).
+    #[test]
+    fn r12_extensions_match_with_or_without_their_dot() {
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("a/x.md", &["md"], true),
+            ("a/x.md", &[".md"], true),
+            ("a/x.MD", &[".md"], true),
+            ("a/x.md", &["txt"], false),
+            ("a/x.md", &["..md"], false),
+            ("a/x", &["*"], true),
+            ("a/x.", &[""], false),
+            ("a/x.", &["."], false),
+        ];
+        for (path, extensions, want) in cases {
+            let extensions: Vec<String> = extensions.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                has_extension(Path::new(path), &extensions),
+                *want,
+                "{path} {extensions:?}"
+            );
+        }
+    }
+
     #[test]
     fn decode_table() {
         let cases: &[(&[u8], std::result::Result<&str, InputProblem>)] = &[
@@ -464,11 +755,84 @@ mod tests {
         for (bytes, want) in cases {
             let got = decode(bytes.to_vec());
             assert_eq!(
-                got.as_deref().map_err(Clone::clone),
+                got.as_ref().map(|t| t.nuls).map_err(Clone::clone),
+                want.clone().map(|_| None)
+            );
+            assert_eq!(
+                got.as_ref().map(|t| t.text.as_str()).map_err(Clone::clone),
                 want.clone(),
                 "{bytes:?}"
             );
         }
+    }
+
+    /// Issue 12, point 15: a stray NUL deep in a long valid text (9,000 bytes in) is replaced
+    /// by a space, every other byte keeping its offset, and reported; a NUL among the first
+    /// 8,000 bytes (10 bytes in, as in an image or executable header) makes the file binary.
+    #[test]
+    fn r12_a_late_nul_is_replaced_and_reported_an_early_one_is_binary() {
+        let text = "word ".repeat(2000); // 10,000 bytes
+        let mut late = text.clone().into_bytes();
+        late[9000] = 0;
+        late[9500] = 0;
+        let got = decode(late).unwrap();
+        assert_eq!(
+            got.nuls,
+            Some(Nuls {
+                count: 2,
+                first: 9000
+            })
+        );
+        // Each NUL became a space; no other byte changed or moved.
+        let mut want = text.clone().into_bytes();
+        want[9000] = b' ';
+        want[9500] = b' ';
+        assert_eq!(got.text.as_bytes(), want);
+
+        let mut early = text.into_bytes();
+        early[10] = 0;
+        assert_eq!(decode(early), Err(InputProblem::Binary { offset: 10 }));
+        // The boundary: the last byte sniffed is binary, the next is repaired.
+        let at = |i: usize| {
+            let mut bytes = "x".repeat(BINARY_SNIFF_BYTES + 10).into_bytes();
+            bytes[i] = 0;
+            decode(bytes).map(|t| t.nuls.map(|n| n.first))
+        };
+        assert_eq!(
+            at(BINARY_SNIFF_BYTES - 1),
+            Err(InputProblem::Binary { offset: 7999 })
+        );
+        assert_eq!(at(BINARY_SNIFF_BYTES), Ok(Some(8000)));
+    }
+
+    /// JSONL texts follow the same rule, on the decoded text (`\u0000`).
+    #[test]
+    fn r12_jsonl_texts_follow_the_nul_rule() {
+        let late = format!("{}\\u0000 end", "word ".repeat(1700));
+        let input = format!(
+            "{{\"id\":\"late\",\"text\":\"{late}\"}}\n{{\"id\":\"early\",\"text\":\"ab\\u0000cd\"}}\n"
+        );
+        let mut got = Vec::new();
+        read_jsonl(
+            input.as_bytes(),
+            Path::new("f.jsonl"),
+            1 << 20,
+            &mut |_, r| {
+                got.push(r.map(|(d, nuls)| (d.id, nuls)).map_err(|e| e.to_string()));
+            },
+        )
+        .unwrap();
+        let want = vec![
+            Ok((
+                "late".to_string(),
+                Some(Nuls {
+                    count: 1,
+                    first: 8500,
+                }),
+            )),
+            Err("f.jsonl:2: id \"early\": text looks binary (NUL byte at byte 2)".to_string()),
+        ];
+        assert_eq!(got, want);
     }
 
     fn jsonl(input: &str, max: u64) -> Vec<std::result::Result<String, String>> {
@@ -478,7 +842,7 @@ mod tests {
             Path::new("feed.jsonl"),
             max,
             &mut |_, r| {
-                out.push(r.map(|d| d.id).map_err(|e| e.to_string()));
+                out.push(r.map(|(d, _)| d.id).map_err(|e| e.to_string()));
             },
         )
         .unwrap();
@@ -500,16 +864,11 @@ mod tests {
         let got = jsonl(input, 1000);
         let want: Vec<std::result::Result<String, String>> = vec![
             Ok("a".into()),
-            Err(
-                "feed.jsonl: line 3: not a valid record: EOF while parsing a value at column 17"
-                    .into(),
-            ),
+            Err("feed.jsonl:3: not a valid record: EOF while parsing a value at column 17".into()),
             Ok("c".into()),
-            Err(
-                "feed.jsonl: line 5: id \"d\": \"published\" is not RFC 3339: \"yesterday\"".into(),
-            ),
-            Err("feed.jsonl: line 6: id \"e\": text is empty".into()),
-            Err("feed.jsonl: line 7: not a valid record: missing field `id` at column 16".into()),
+            Err("feed.jsonl:5: id \"d\": \"published\" is not RFC 3339: \"yesterday\"".into()),
+            Err("feed.jsonl:6: id \"e\": text is empty".into()),
+            Err("feed.jsonl:7: not a valid record: missing field `id` at column 16".into()),
             Ok("f".into()),
         ];
         assert_eq!(got, want);
@@ -528,7 +887,7 @@ mod tests {
             got[0]
                 .as_ref()
                 .unwrap_err()
-                .contains("line 1: line too long"),
+                .contains("feed.jsonl:1: line too long"),
             "{got:?}"
         );
         assert_eq!(got[1], Ok("ok".to_string()));

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use neardup::Config;
+use neardup::{Config, Error, StoreProblem};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -296,9 +296,9 @@ pub struct DetectorArgs {
     #[arg(long)]
     pub no_rewrites: bool,
 
-    /// Extension of the files read from directories; may be repeated; "*" reads every file.
-    /// Files named directly are always read.
-    #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
+    /// Extension of the files read from directories, with or without its dot (md or .md);
+    /// may be repeated; "*" reads every file. Files named directly are always read.
+    #[arg(long = "ext", value_name = "EXT", default_value = "txt", value_parser = parse_extension)]
     pub extensions: Vec<String>,
 
     /// Worker threads [default: the number of cores, or RAYON_NUM_THREADS].
@@ -319,6 +319,70 @@ pub const ANALYSIS_FLAGS: [&str; 5] = [
     "--threshold",
     "",
 ];
+
+/// An extension for `--ext`: anything but nothing (a leading dot is dropped when files are
+/// matched, by the library).
+fn parse_extension(text: &str) -> Result<String, String> {
+    if text.strip_prefix('.').unwrap_or(text).is_empty() {
+        return Err("an extension cannot be empty (\"*\" reads every file)".into());
+    }
+    Ok(text.to_string())
+}
+
+/// The flag of each library setting that has one. The library's errors name settings (its
+/// `Config` fields); this is the one table that turns them into what a user types.
+const FLAGS: &[(&str, &str)] = &[
+    ("threshold", "--threshold"),
+    ("shingle_size", "--shingle-size"),
+    ("num_hashes", "--num-hashes"),
+    ("seed", "--seed"),
+    ("max_file_bytes", "--max-file-bytes"),
+    ("passage_threshold", "--passage-threshold"),
+    ("rewrite_coverage", "--rewrite-coverage"),
+    ("rewrite_min_passages", "--rewrite-min-passages"),
+    ("boilerplate_min_docs", "--boilerplate-min-docs"),
+    ("verify_margin", "--verify-margin"),
+    ("rewrites", "--no-rewrites"),
+    ("window", "--window"),
+    ("ignore_same_outlet", "--ignore-same-outlet"),
+];
+
+/// The flag that sets a library setting, if one does.
+pub fn flag(setting: &str) -> Option<&'static str> {
+    FLAGS.iter().find(|(s, _)| *s == setting).map(|(_, f)| *f)
+}
+
+/// A library error as the CLI prints it: a setting is named by its flag (`invalid
+/// --num-hashes: …`, `news.ndx: index built with --shingle-size 5, but 4 was given`).
+pub fn message(err: &Error) -> String {
+    match err {
+        Error::Config { field, reason } => match flag(field) {
+            Some(flag) => format!("invalid {flag}: {reason}"),
+            None => err.to_string(),
+        },
+        Error::Store {
+            path,
+            problem:
+                StoreProblem::Settings {
+                    field,
+                    stored,
+                    given,
+                },
+        } => match flag(field) {
+            Some(flag) => format!(
+                "{}: index built with {flag} {stored}, but {given} was given",
+                path.display()
+            ),
+            None => err.to_string(),
+        },
+        _ => err.to_string(),
+    }
+}
+
+/// Checks a config built from the flags, naming a bad value by its flag.
+pub fn validate(config: &Config) -> Result<(), String> {
+    config.validate().map_err(|e| message(&e))
+}
 
 impl DetectorArgs {
     /// Which of the analysis settings an index file keeps were given as flags, in the order
@@ -376,13 +440,17 @@ impl DetectorArgs {
 /// `neardup scan`.
 #[derive(Debug, Parser)]
 pub struct ScanArgs {
-    /// Files and directories to read. Directories are walked recursively in sorted order;
-    /// a document's id is its path relative to the argument it was found under.
+    /// Files and directories to read. Directories are walked recursively in sorted order.
+    /// A document's id is its path relative to the directory it was found under
+    /// (`scan voa/` names voa/2023/x.txt `2023/x.txt`); with more than one PATH, the
+    /// directory as given comes first (`scan voa/ other/`: `voa/2023/x.txt`); a file named
+    /// directly keeps the path as given. A file reached twice is read once.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// A JSONL file to read ("-" for standard input): one object per line with "id" and
-    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated.
+    /// "text", and optional "published" (RFC 3339) and "outlet". May be repeated. A record
+    /// whose id is already used is skipped with a warning.
     #[arg(long, value_name = "FILE")]
     pub jsonl: Vec<PathBuf>,
 
@@ -520,6 +588,100 @@ mod tests {
         for bad in ["30", "d", "0d", "3y", "-1d", "1.5d"] {
             assert!(parse_age(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Issue 12, point 9: every setting in the table is a flag clap knows, and every value
+    /// `Config::validate` refuses that a flag can give is reported with that flag.
+    #[test]
+    fn r12_config_errors_name_the_flag() {
+        let command = Args::command();
+        let check = command
+            .find_subcommand("check")
+            .expect("check is a subcommand");
+        let known: Vec<String> = check
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(|l| format!("--{l}"))
+            .collect();
+        for (setting, flag) in FLAGS {
+            assert!(
+                known.iter().any(|k| k == flag),
+                "{setting}: {flag} is not a flag"
+            );
+        }
+        let cases: &[(Config, &str)] = &[
+            (
+                Config::default().shingle_size(0),
+                "invalid --shingle-size: must be 1..=32 words, got 0",
+            ),
+            (
+                Config::default().num_hashes(0),
+                "invalid --num-hashes: must be 1..=1024, got 0",
+            ),
+            (
+                Config::default().threshold(2.0),
+                "invalid --threshold: must be a Jaccard in (0, 1], got 2",
+            ),
+            (
+                Config::default().max_file_bytes(0),
+                "invalid --max-file-bytes: must be at least 1 byte",
+            ),
+            (
+                Config::default().passage_threshold(0.0),
+                "invalid --passage-threshold: must be in (0, 1], got 0",
+            ),
+            (
+                Config::default().rewrite_coverage(1.5),
+                "invalid --rewrite-coverage: must be in (0, 1], got 1.5",
+            ),
+            (
+                Config::default().rewrite_min_passages(0),
+                "invalid --rewrite-min-passages: must be at least 1",
+            ),
+            (
+                Config::default().boilerplate_min_docs(1),
+                "invalid --boilerplate-min-docs: must be at least 2, got 1",
+            ),
+            (
+                Config::default().verify_margin(-1.0),
+                "invalid --verify-margin: must be at least 0, got -1",
+            ),
+            (
+                Config::default().window(Some(std::time::Duration::ZERO)),
+                "invalid --window: must be longer than 0 seconds",
+            ),
+        ];
+        for (config, want) in cases {
+            assert_eq!(
+                validate(config).as_ref().map_err(String::as_str),
+                Err(*want)
+            );
+        }
+        // A setting no flag sets keeps the library's name.
+        let config = Config::default().false_negative_weight(1.0);
+        assert_eq!(
+            validate(&config),
+            Err("invalid false_negative_weight: must be in (0, 1), got 1".to_string())
+        );
+    }
+
+    #[test]
+    fn r12_an_empty_extension_is_refused() {
+        for bad in ["", "."] {
+            let parsed = Args::try_parse_from(["neardup", "scan", "x", "--ext", bad]);
+            let err = parsed
+                .expect_err("an empty extension is a usage error")
+                .to_string();
+            assert!(
+                err.contains("--ext") && err.contains("cannot be empty"),
+                "{err}"
+            );
+        }
+        let args = Args::parse_from(["neardup", "scan", "x", "--ext", ".md"]);
+        let Command::Scan(scan) = args.command else {
+            panic!("scan parses as scan");
+        };
+        assert_eq!(scan.detector.extensions, [".md"]);
     }
 
     #[test]

@@ -13,11 +13,15 @@ use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
 /// Compares the two files; exits 1 if the pair is flagged, 0 if not.
 pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let config = args.detector.config();
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     steps::threads(&args.detector)?;
     let read = |path: &Path| {
-        input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
-            .map_err(|e| e.to_string())
+        let (doc, nuls) = input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
+            .map_err(|e| e.to_string())?;
+        if let Some(nuls) = nuls {
+            super::warning(&format!("{}: {nuls}", path.display()));
+        }
+        Ok::<_, String>(doc)
     };
     let (a, b) = (read(&args.a)?, read(&args.b)?);
     if a.id == b.id {

@@ -19,7 +19,7 @@ const SWEEP: &[f64] = &[0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
 /// Runs the evaluation and prints it; exits 0 when it ran.
 pub fn run(args: &EvalArgs) -> Result<u8, String> {
     let config = args.detector.config();
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     let text = std::fs::read_to_string(&args.pairs)
         .map_err(|e| neardup::Error::io(&args.pairs, e).to_string())?;
     let labels = Labels::parse(&args.pairs, &text).map_err(|e| e.to_string())?;

@@ -42,7 +42,7 @@ fn open(
 ) -> Result<Store, String> {
     if !db.exists() {
         if access == Access::Create {
-            return Store::create(db, config).map_err(|e| e.to_string());
+            return Store::create(db, config).map_err(|e| super::args::message(&e));
         }
         return Err(format!(
             "{}: no such index file (`neardup index add --db {0} PATH...` or `neardup check --insert --db {0} PATH...` creates one)",
@@ -95,14 +95,14 @@ fn damaged(db: &Path, err: neardup::Error) -> String {
             ..
         }
     );
+    let message = super::args::message(&err);
     if repairable {
         format!(
-            "{err}
-nothing was changed; `neardup index repair --db {}` keeps the records that are whole and saves the rest in a file beside it",
+            "{message}\nnothing was changed; `neardup index repair --db {}` keeps the records that are whole and saves the rest in a file beside it",
             db.display()
         )
     } else {
-        err.to_string()
+        message
     }
 }
 
@@ -111,7 +111,7 @@ nothing was changed; `neardup index repair --db {}` keeps the records that are w
 pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let start = Instant::now();
     let config = args.store.apply(args.detector.config());
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to check: give at least one PATH or --jsonl FILE".into());
     }
@@ -204,7 +204,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
 /// batch flushed to disk once.
 pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
     let config = args.store.apply(args.detector.config());
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to add: give at least one PATH or --jsonl FILE".into());
     }

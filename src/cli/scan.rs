@@ -11,7 +11,7 @@ use super::steps;
 pub fn run(args: &ScanArgs) -> Result<u8, String> {
     let start = Instant::now();
     let config = args.detector.config();
-    config.validate().map_err(|e| e.to_string())?;
+    super::args::validate(&config)?;
     if args.paths.is_empty() && args.jsonl.is_empty() {
         return Err("nothing to read: give at least one PATH or --jsonl FILE".into());
     }

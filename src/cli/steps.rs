@@ -30,8 +30,9 @@ pub fn start_threads(threads: Option<usize>) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads every input, printing one warning or error line per input skipped and a note for
-/// files not read because of their extension.
+/// Reads every input, printing one warning or error line per input skipped, a warning per
+/// text read with NUL bytes replaced, and a note for files not read because of their
+/// extension.
 pub fn read(
     paths: &[PathBuf],
     jsonl: &[PathBuf],
@@ -53,6 +54,10 @@ pub fn read(
             Severity::Error => super::error(&skip.message),
         }
     }
+    // A text read with its NUL bytes replaced is not exactly the file: never silent.
+    for repaired in &batch.repaired {
+        super::warning(repaired);
+    }
     if !batch.ignored.is_empty() && !detector.quiet {
         let n = batch.ignored.len();
         super::note(&format!(
@@ -60,6 +65,15 @@ pub fn read(
             if n == 1 { "" } else { "s" },
             if n == 1 { "its" } else { "their" },
             batch.ignored[0].display()
+        ));
+    }
+    if !batch.repeated.is_empty() && !detector.quiet {
+        let n = batch.repeated.len();
+        super::note(&format!(
+            "{n} file{} reached more than once, read once under the id {} first reached with, e.g. {}",
+            if n == 1 { " was" } else { "s were" },
+            if n == 1 { "it was" } else { "each was" },
+            batch.repeated[0].display()
         ));
     }
     (batch, skipped)
@@ -72,7 +86,7 @@ pub fn detect(
     quiet: bool,
 ) -> Result<(Index, Vec<Match>), String> {
     let progress = Progress::new(quiet);
-    let mut index = Index::new(config).map_err(|e| e.to_string())?;
+    let mut index = Index::new(config).map_err(|e| super::args::message(&e))?;
     let bar = progress.bar("indexing", docs.len() as u64);
     index
         .insert_batch_with_progress(docs, &|| bar.inc(1))

@@ -157,7 +157,8 @@ pub enum Severity {
 /// An input that was not used, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
-    /// The file (or JSONL stream) concerned, as given or found.
+    /// The file concerned, as given or found, or `FILE:LINE` (`<stdin>:LINE` for standard
+    /// input) for a JSONL record (see [`Error::location`]).
     pub path: String,
     /// A stable code for the reason: `missing`, `empty`, `binary`, `not-utf8`, `too-large`,
     /// `bad-record`, `duplicate-id`, `io`.
@@ -187,10 +188,7 @@ impl Skipped {
             Error::Config { .. } => ("config", Severity::Error),
         };
         Skipped {
-            path: err
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
+            path: err.location().unwrap_or_default(),
             reason,
             message: err.to_string(),
             severity,

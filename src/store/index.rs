@@ -425,7 +425,11 @@ impl Store {
             let mut seen = std::collections::HashSet::new();
             for doc in &docs {
                 if state.ids.contains_key(&doc.id) || !seen.insert(doc.id.as_str()) {
-                    let problem = InputProblem::DuplicateId { id: doc.id.clone() };
+                    let problem = InputProblem::DuplicateId {
+                        id: doc.id.clone(),
+                        line: None,
+                        earlier: None,
+                    };
                     return Err(Error::input(&doc.id, problem));
                 }
             }
@@ -474,7 +478,11 @@ impl Store {
         let found = {
             let state = self.read();
             if state.ids.contains_key(&doc.id) {
-                let problem = InputProblem::DuplicateId { id: doc.id.clone() };
+                let problem = InputProblem::DuplicateId {
+                    id: doc.id.clone(),
+                    line: None,
+                    earlier: None,
+                };
                 return Err(Error::input(&doc.id, problem));
             }
             if check {

@@ -289,7 +289,7 @@ fn usage_errors_exit_2() {
     }
     let out = neardup(scratch.path(), &["scan", ".", "--threshold", "2"]);
     eqnice!(
-        "neardup: error: invalid threshold: must be a Jaccard in (0, 1], got 2\n",
+        "neardup: error: invalid --threshold: must be a Jaccard in (0, 1], got 2\n",
         out.stderr
     );
 }
@@ -332,7 +332,7 @@ fn jsonl_input_reports_bad_lines_and_orders_by_publication() {
         feed.as_bytes(),
     );
     eqnice!(
-        "neardup: warning: <stdin>: line 2: not a valid record: EOF while parsing a value at column 25\n",
+        "neardup: warning: <stdin>:2: not a valid record: EOF while parsing a value at column 25\n",
         out.stderr
     );
     let records = records(&out.stdout);
@@ -342,7 +342,7 @@ fn jsonl_input_reports_bad_lines_and_orders_by_publication() {
         (Some("early"), Some("late"))
     );
     assert_eq!(pair["direction"], "timestamp");
-    assert_eq!(records[1]["path"], "<stdin>");
+    assert_eq!(records[1]["path"], "<stdin>:2");
     assert_eq!(records.last().unwrap()["documents"], 3);
     assert_eq!(out.code, 1);
 }
