@@ -14,7 +14,7 @@ use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::passage::{Passage as Sentence, Passages};
-use crate::report::Match;
+use crate::report::{Direction, Match, NotFlagged};
 use crate::rewrite::{self, Stats};
 use crate::search::{self, Searched};
 
@@ -408,7 +408,8 @@ impl Index {
 
     /// Compares two indexed documents directly, without LSH: the match they are flagged as, or,
     /// when they are not flagged, the rewrite evidence that fell short of the thresholds (its
-    /// aligned passages and coverage). `None` if an id is not in the index.
+    /// aligned passages and coverage; direction [`Direction::Unknown`], `a` and `b` as given;
+    /// [`Comparison::not_flagged`] says why). `None` if an id is not in the index.
     ///
     /// # Example
     ///
@@ -448,9 +449,16 @@ impl Index {
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
         let flagged = self.detector.passes(&alignment);
-        let found = self
+        let mut found = self
             .detector
             .rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
+        if !flagged {
+            // A pair not flagged has no source: `a` and `b` stay as given.
+            if found.a != sa.0.id {
+                found = found.swapped();
+            }
+            found = found.with_direction(Direction::Unknown);
+        }
         Some(Comparison { flagged, found })
     }
 
@@ -648,6 +656,14 @@ pub struct Comparison {
     pub found: Match,
 }
 
+impl Comparison {
+    /// Why the pair was not flagged under `config` (the config of the index that compared
+    /// it), with its evidence; `None` if it was flagged.
+    pub fn not_flagged(&self, config: &Config) -> Option<NotFlagged> {
+        (!self.flagged).then(|| NotFlagged::new(self.found.clone(), config))
+    }
+}
+
 impl Searched for Index {
     fn stats(&self) -> &Stats {
         &self.stats
@@ -679,7 +695,7 @@ impl Searched for Index {
 mod tests {
     use super::*;
     use crate::document::Timestamp;
-    use crate::report::{Direction, Kind};
+    use crate::report::Kind;
 
     const BASE: &str = "The city council voted on Tuesday to approve a new budget that raises \
         spending on schools and roads while cutting the parks department by a tenth, after a \

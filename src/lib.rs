@@ -83,5 +83,5 @@ pub use document::{DocId, Document, Span, Timestamp};
 pub use error::{Error, InputProblem, Result, StoreProblem};
 pub use index::{Comparison, Index};
 pub use minhash::{MinHasher, OnePermutation, Signature, Sketch};
-pub use report::{Direction, Kind, Match, Report, Skipped, Summary};
+pub use report::{Direction, Kind, Match, NotFlagged, Report, Skipped, Summary};
 pub use store::Store;

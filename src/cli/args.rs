@@ -391,7 +391,9 @@ pub struct CompareArgs {
     #[arg(long = "color", value_enum, default_value_t = Colour::Auto)]
     pub colour: Colour,
 
-    /// Width of the side-by-side view in characters [default: $COLUMNS, else 100].
+    /// Width of the output in characters, at least 40; words are wrapped whole, and only a
+    /// word longer than a column is broken [default: the terminal's width when stdout is a
+    /// terminal, else $COLUMNS, else 100].
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
 

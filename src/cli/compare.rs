@@ -52,33 +52,26 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         Colour::Never => false,
         Colour::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let width = args.width.unwrap_or_else(|| {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(100)
-    });
+    // bash sets COLUMNS but does not export it, so ask the terminal first.
+    let width = args
+        .width
+        .or_else(|| {
+            let (_, columns) = console::Term::stdout().size_checked()?;
+            Some(usize::from(columns))
+        })
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(100);
+    let not_flagged = c.not_flagged(index.config());
     let mut out = BufWriter::new(io::stdout().lock());
-    let verdict = if c.flagged {
-        format!("flagged as {}", m.kind.as_str())
-    } else if m.passages.is_empty() {
-        "not flagged: no passages align".to_string()
-    } else {
-        let cfg = index.config();
-        format!(
-            "not flagged: {} aligned passage(s) cover at most {:.2}; a rewrite needs {} covering {:.2}",
-            m.passages.len(),
-            m.coverage.map_or(0.0, |(x, y)| x.max(y)),
-            cfg.rewrite_min_passages,
-            cfg.rewrite_coverage
-        )
-    };
-    let written = (|| {
-        writeln!(out, "{verdict}")?;
-        text::write_header(&mut out, m)?;
-        text::side_by_side(&mut out, m, text_a, text_b, width, colour)?;
-        out.flush()
-    })();
+    let written = text::write_comparison(
+        &mut out,
+        m,
+        not_flagged.as_ref(),
+        (text_a, text_b),
+        width,
+        colour,
+    )
+    .and_then(|()| out.flush());
     super::finish_write(written)?;
     Ok(if c.flagged { EXIT_FLAGGED } else { EXIT_CLEAN })
 }

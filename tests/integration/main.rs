@@ -6,4 +6,5 @@ mod util;
 
 mod api;
 mod cli;
+mod cli_report;
 mod store;
