@@ -387,6 +387,11 @@ pub struct CompareArgs {
     #[arg(long, value_name = "PATH")]
     pub corpus: Vec<PathBuf>,
 
+    /// Output format: text (side by side), or the records `scan` writes for the pair (jsonl,
+    /// json), with a "not_flagged" record saying why when it is not flagged.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
     /// Colour the words the aligned passages share.
     #[arg(long = "color", value_enum, default_value_t = Colour::Auto)]
     pub colour: Colour,

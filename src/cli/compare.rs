@@ -3,15 +3,17 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
+use std::time::Instant;
 
-use neardup::report::{html, text};
+use neardup::report::{html, json, text};
 use neardup::{Document, Index, input};
 
-use super::args::{Colour, CompareArgs};
+use super::args::{Colour, CompareArgs, Format};
 use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
 
 /// Compares the two files; exits 1 if the pair is flagged, 0 if not.
 pub fn run(args: &CompareArgs) -> Result<u8, String> {
+    let start = Instant::now();
     let config = args.detector.config();
     config.validate().map_err(|e| e.to_string())?;
     steps::threads(&args.detector)?;
@@ -24,7 +26,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         return Err(format!("{}: the same file twice", a.id));
     }
     // The context documents give the boilerplate counts.
-    let (batch, _) = steps::read(&args.corpus, &[], &config, &args.detector);
+    let (batch, skipped) = steps::read(&args.corpus, &[], &config, &args.detector);
     let mut docs: Vec<Document> = batch
         .documents
         .into_iter()
@@ -33,6 +35,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let context = docs.len();
     docs.push(a);
     docs.push(b);
+    let (documents, bytes) = (docs.len(), docs.iter().map(|d| d.text.len() as u64).sum());
     let mut index = Index::new(config).map_err(|e| e.to_string())?;
     let ids = index.insert_batch(docs).map_err(|e| e.to_string())?;
     let (ia, ib) = (ids[context], ids[context + 1]);
@@ -63,14 +66,30 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         .unwrap_or(100);
     let not_flagged = c.not_flagged(index.config());
     let mut out = BufWriter::new(io::stdout().lock());
-    let written = text::write_comparison(
-        &mut out,
-        m,
-        not_flagged.as_ref(),
-        (text_a, text_b),
-        width,
-        colour,
-    )
+    let written = match args.format {
+        Format::Text => text::write_comparison(
+            &mut out,
+            m,
+            not_flagged.as_ref(),
+            (text_a, text_b),
+            width,
+            colour,
+        ),
+        format => {
+            // The records a scan of the documents compared writes for the pair.
+            let matches = if c.flagged {
+                vec![m.clone()]
+            } else {
+                Vec::new()
+            };
+            let report = steps::report(start, (documents, bytes), matches, skipped);
+            if format == Format::Json {
+                json::write_comparison_json(&mut out, &report, not_flagged.as_ref())
+            } else {
+                json::write_comparison_jsonl(&mut out, &report, not_flagged.as_ref())
+            }
+        }
+    }
     .and_then(|()| out.flush());
     super::finish_write(written)?;
     Ok(if c.flagged { EXIT_FLAGGED } else { EXIT_CLEAN })

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{self, neardup};
+use serde_json::Value;
+
+use crate::util::{self, Scratch, mask_elapsed, neardup};
 
 /// The seed articles' folder, and the paths of seeds `000` (source), `001` (its rewrite) and
 /// `003` (unrelated).
@@ -67,4 +69,88 @@ fn r12_compare_measures_the_terminal_and_width_wins() {
     assert_eq!(rule_widths(&out), [90], "{out}");
     let out = neardup(&dir, &wide);
     assert_eq!(rule_widths(&out.stdout), [120], "{}", out.stdout);
+}
+
+/// A scratch folder holding copies of the given seeds (by file name).
+fn seeds_copied(names: &[&String]) -> Scratch {
+    let (dir, _) = seeds();
+    let scratch = Scratch::new();
+    for name in names {
+        scratch.write(name, std::fs::read(dir.join(name)).unwrap());
+    }
+    scratch
+}
+
+/// Issue 12, point 14: `compare --format jsonl` of a flagged pair writes the pair record
+/// `scan --format jsonl` writes for a folder of just those two files (run from the folder,
+/// so the ids agree), and the summary; `--format json` the same in one document.
+#[test]
+fn r12_compare_jsonl_writes_the_pair_record_of_a_scan() {
+    let (_, [a, b, _]) = seeds();
+    let scratch = seeds_copied(&[&a, &b]);
+    let scan = neardup(scratch.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(scan.code, 1, "{}", scan.stderr);
+    let compare = neardup(scratch.path(), &["compare", &a, &b, "--format", "jsonl"]);
+    assert_eq!(compare.code, 1, "{}", compare.stderr);
+    let (scan_lines, compare_lines): (Vec<&str>, Vec<&str>) = (
+        scan.stdout.lines().collect(),
+        compare.stdout.lines().collect(),
+    );
+    assert_eq!(compare_lines.len(), 2, "{}", compare.stdout);
+    assert!(scan_lines[0].starts_with(r#"{"type":"pair","kind":"rewrite""#));
+    eqnice!(scan_lines[0], compare_lines[0]);
+    eqnice!(mask_elapsed(scan_lines[1]), mask_elapsed(compare_lines[1]));
+
+    let json = neardup(scratch.path(), &["compare", &a, &b, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let record: Value = serde_json::from_str(scan_lines[0]).unwrap();
+    assert_eq!(doc["pairs"][0], record);
+    assert_eq!(doc["not_flagged"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["pairs"], 1);
+}
+
+/// Issue 12, point 14: a pair not flagged gets a `not_flagged` record: the two ids as
+/// given, why (a stable reason and the message the text output gives), and the evidence's
+/// scores and passages keyed `a` and `b`; no pair record; exit 0.
+#[test]
+fn r12_compare_jsonl_says_why_a_pair_is_not_flagged() {
+    let (_, [a, _, c]) = seeds();
+    let scratch = seeds_copied(&[&a, &c]);
+    let out = neardup(scratch.path(), &["compare", &c, &a, "--format", "jsonl"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let records: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{}", out.stdout);
+    let r = &records[0];
+    assert_eq!(r["type"], "not_flagged");
+    assert_eq!(
+        (r["a"].as_str(), r["b"].as_str()),
+        (Some(&c[..]), Some(&a[..]))
+    );
+    assert_eq!(r["reason"], "too-few-passages");
+    assert_eq!(
+        r["message"],
+        "1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15"
+    );
+    for key in ["jaccard", "estimated_jaccard"] {
+        assert!(r[key].is_f64(), "{key}: {r}");
+    }
+    for key in ["containment", "coverage"] {
+        assert!(r[key]["a"].is_f64() && r[key]["b"].is_f64(), "{key}: {r}");
+    }
+    assert_eq!(r["passages"].as_array().map(Vec::len), Some(1), "{r}");
+    assert_eq!(records[1]["type"], "summary");
+    assert_eq!(records[1]["pairs"], 0);
+    let text = neardup(scratch.path(), &["compare", &c, &a]);
+    assert!(
+        text.stdout.starts_with(&format!(
+            "not flagged: {}\n",
+            r["message"].as_str().unwrap()
+        )),
+        "{}",
+        text.stdout
+    );
 }
