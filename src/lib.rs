@@ -81,7 +81,7 @@ pub mod verify;
 pub use config::{Config, NORMALIZE_VERSION};
 pub use document::{DocId, Document, Span, Timestamp};
 pub use error::{Error, InputProblem, Result, StoreProblem};
-pub use index::{Comparison, Index};
+pub use index::{Comparison, Index, Stage};
 pub use minhash::{MinHasher, OnePermutation, Signature, Sketch};
 pub use report::{Direction, Kind, Match, NotFlagged, Report, Skipped, Summary};
 pub use store::Store;
