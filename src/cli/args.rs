@@ -343,8 +343,9 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Also write the evidence as HTML into this folder: one self-contained page per flagged
-    /// pair (both texts side by side, passages highlighted and linked) and an index.html.
+    /// Also write the evidence as HTML into this folder (made if missing): one self-contained
+    /// page per flagged pair (both texts side by side, passages highlighted and linked) and an
+    /// index.html. Pair pages an earlier run left there are removed; other files are kept.
     #[arg(long, value_name = "DIR")]
     pub html: Option<PathBuf>,
 

@@ -17,6 +17,13 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let config = args.detector.config();
     config.validate().map_err(|e| e.to_string())?;
     steps::threads(&args.detector)?;
+    if let Some(path) = args.html.as_ref().filter(|p| p.is_dir()) {
+        // Said before the work, not after it.
+        return Err(format!(
+            "{}: a folder (--html FILE writes one page into a file)",
+            path.display()
+        ));
+    }
     let read = |path: &Path| {
         input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
             .map_err(|e| e.to_string())
@@ -46,9 +53,16 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let text_of = |id: &str| index.text(id).expect("the match names indexed documents");
     let (text_a, text_b) = (text_of(&m.a), text_of(&m.b));
 
+    let not_flagged = c.not_flagged(index.config());
     if let Some(path) = &args.html {
-        std::fs::write(path, html::pair_page(m, text_a, text_b))
-            .map_err(|e| neardup::Error::io(path, e).to_string())?;
+        let page = match &not_flagged {
+            None => html::pair_page(m, text_a, text_b),
+            Some(why) => html::not_flagged_page(why, text_a, text_b),
+        };
+        std::fs::write(path, page).map_err(|e| neardup::Error::io(path, e).to_string())?;
+        if !args.detector.quiet {
+            super::note(&format!("wrote the pair page to {}", path.display()));
+        }
     }
     let colour = match args.colour {
         Colour::Always => true,
@@ -64,7 +78,6 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         })
         .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
         .unwrap_or(100);
-    let not_flagged = c.not_flagged(index.config());
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
         Format::Text => text::write_comparison(
