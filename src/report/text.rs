@@ -269,7 +269,8 @@ pub fn side_by_side(
 }
 
 /// The white-space separated pieces of `span` in `text`, each marked shared when one of its
-/// words has a stem that the other passage also has.
+/// content words (not a function word, as in the HTML pages) has a stem that the other
+/// passage also has.
 fn chunks<'t>(text: &'t str, span: Span, other_text: &str, other: Span) -> Vec<(&'t str, bool)> {
     let theirs: std::collections::HashSet<u64> = crate::passage::words(other_text, other)
         .iter()
@@ -284,9 +285,9 @@ fn chunks<'t>(text: &'t str, span: Span, other_text: &str, other: Span) -> Vec<(
             (false, None) => start = Some(i),
             (true, Some(s)) => {
                 let (cs, ce) = (span.start + s, span.start + i);
-                let shared = words
-                    .iter()
-                    .any(|(w, t)| w.start >= cs && w.end <= ce && theirs.contains(&t.hash()));
+                let shared = words.iter().any(|(w, t)| {
+                    w.start >= cs && w.end <= ce && !t.is_function() && theirs.contains(&t.hash())
+                });
                 out.push((&text[cs..ce], shared));
                 start = None;
             }
@@ -399,6 +400,38 @@ mod tests {
             }
         }
         assert!(cells > 100, "too few words to test: {out}");
+    }
+
+    /// In colour, shared content words are painted and function words never are.
+    #[test]
+    fn colour_marks_no_function_word() {
+        let mut index = Index::new(Config::default()).unwrap();
+        let ids = index
+            .insert_batch(vec![
+                Document::new("a", SOURCE),
+                Document::new("b", REWRITE),
+            ])
+            .unwrap();
+        let m = index.compare(ids[0], ids[1]).unwrap().found;
+        let (ta, tb) = (index.text(&m.a).unwrap(), index.text(&m.b).unwrap());
+        let mut out = Vec::new();
+        side_by_side(&mut out, &m, ta, tb, 100, true).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let painted: Vec<&str> = out
+            .split("\x1b[1;32m")
+            .skip(1)
+            .map(|rest| rest.split("\x1b[0m").next().unwrap())
+            .collect();
+        assert!(painted.len() > 10, "too few to test: {painted:?}");
+        for piece in painted {
+            let word = piece
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            assert!(
+                !crate::passage::is_function_word(&word),
+                "{piece:?} is painted"
+            );
+        }
     }
 
     /// Only a word longer than the line is broken, into pieces of a line each; the other
