@@ -1,5 +1,6 @@
 //! `neardup compare A B`: two articles' aligned passages side by side, with the scores, in the
-//! terminal (colour on a TTY) and optionally as an HTML page.
+//! terminal (colour on a TTY), or as the JSON records a scan writes, and optionally as an HTML
+//! page.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
