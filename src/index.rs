@@ -14,7 +14,7 @@ use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
 use crate::passage::{Passage as Sentence, Passages};
-use crate::report::Match;
+use crate::report::{Direction, Match, NotFlagged};
 use crate::rewrite::{self, Stats};
 use crate::search::{self, Searched};
 
@@ -255,7 +255,7 @@ impl Index {
     /// sentences that share passage keys (see [`lsh::band_collisions`]). All are verified in
     /// parallel.
     pub fn pairs(&self) -> Vec<Match> {
-        self.pairs_in_slices(None)
+        self.pairs_in_slices(None, &|_, _, _| {})
     }
 
     /// The old name of [`Index::pairs`], which returns rewrites too, not only duplicates.
@@ -264,9 +264,26 @@ impl Index {
         self.pairs()
     }
 
-    /// [`Index::pairs`], with the sentence join done in `slices` passes (by default as
-    /// many as [`JOIN_BUDGET`] requires; see [`Index::owner_slices`]).
-    fn pairs_in_slices(&self, slices: Option<usize>) -> Vec<Match> {
+    /// As [`Index::pairs`] (the same matches), calling `progress(stage, done, total)`
+    /// (from any thread) as the work of each [`Stage`] gets done, so a caller can show a
+    /// count and an estimate of the time left. Each stage it runs is told first with `done`
+    /// 0 and last with `done == total`; in between, calls from different threads may arrive
+    /// slightly out of order. Stages run in the order of [`Stage`]; without rewrites (see
+    /// [`Config::rewrites`]) only [`Stage::Duplicates`] runs.
+    pub fn pairs_with_progress(
+        &self,
+        progress: &(dyn Fn(Stage, usize, usize) + Sync),
+    ) -> Vec<Match> {
+        self.pairs_in_slices(None, progress)
+    }
+
+    /// [`Index::pairs_with_progress`], with the sentence join done in `slices` passes
+    /// (by default as many as [`JOIN_BUDGET`] requires; see [`Index::owner_slices`]).
+    fn pairs_in_slices(
+        &self,
+        slices: Option<usize>,
+        progress: &(dyn Fn(Stage, usize, usize) + Sync),
+    ) -> Vec<Match> {
         let side = |id: DocId| self.side(id);
         let mut pairs = self.lsh.candidate_pairs();
         for ids in self.by_text.values() {
@@ -277,7 +294,9 @@ impl Index {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs.retain(|&(a, b)| self.detector.worth_verifying(side(a).1, side(b).1));
-        let mut found = self.verify_duplicates(&pairs);
+        let tally = Tally::new(Stage::Duplicates, pairs.len(), progress);
+        let mut found = self.verify_duplicates(&pairs, &tally);
+        tally.finish();
         found.par_sort_unstable_by_key(|(pair, _)| *pair);
         if !self.detector.config.rewrites {
             return found.into_iter().map(|(_, m)| m).collect();
@@ -304,8 +323,10 @@ impl Index {
         let mut weighted = Vec::new();
         // Slices of first documents are in increasing order, so candidates stay sorted.
         let mut rewrites: Vec<(DocId, DocId)> = Vec::new();
-        for first in self.owner_slices(&kept, slices) {
-            let hits = self.colliding_sentences(&kept, &first);
+        let slices = self.owner_slices(&kept, slices);
+        let tally = Tally::new(Stage::Sentences, slices.len() * PASSAGE_BANDS, progress);
+        for first in slices {
+            let hits = self.colliding_sentences(&kept, &first, &tally);
             if weighted.is_empty() {
                 weighted = weigh_all();
             }
@@ -330,15 +351,18 @@ impl Index {
             let found: Vec<Vec<(DocId, DocId)>> = hits.par_iter().map(of_part).collect();
             rewrites.extend(found.into_iter().flatten());
         }
+        tally.finish();
         // Pairs come sorted, so pairs sharing a first document are adjacent: its passages
         // are indexed for alignment once per run.
         let runs: Vec<&[(DocId, DocId)]> = rewrites.chunk_by(|x, y| x.0 == y.0).collect();
+        let tally = Tally::new(Stage::Rewrites, rewrites.len(), progress);
         let aligned: Vec<((DocId, DocId), rewrite::Alignment)> = runs
             .par_iter()
             .flat_map_iter(|run| {
                 let a = run[0].0;
                 let aligner = rewrite::Aligner::new(&weighted[a.as_usize()]);
-                run.iter()
+                let found = run
+                    .iter()
                     .filter_map(|&(_, b)| {
                         let wb = &weighted[b.as_usize()];
                         let alignment =
@@ -346,9 +370,12 @@ impl Index {
                                 .check_rewrite(side(a), side(b), &aligner, wb)?;
                         Some(((a, b), alignment))
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                tally.add(run.len());
+                found
             })
             .collect();
+        tally.finish();
         drop(weighted);
         // The scores a rewrite record carries need both shingle sets: derived once per
         // document (rewrites tend to share documents: on the 100,000-article bench corpus,
@@ -375,7 +402,11 @@ impl Index {
     /// component's documents have their exact shingles derived once; a component larger
     /// than [`CACHED_DOCS`] (a big group of copies) is verified run by run instead (pairs
     /// sharing their first document), so memory stays bounded.
-    fn verify_duplicates(&self, pairs: &[(DocId, DocId)]) -> Vec<((DocId, DocId), Match)> {
+    fn verify_duplicates(
+        &self,
+        pairs: &[(DocId, DocId)],
+        tally: &Tally,
+    ) -> Vec<((DocId, DocId), Match)> {
         let check = |(a, ea): (DocId, &Exact), (b, eb): (DocId, &Exact)| {
             self.detector
                 .check_duplicate((self.side(a), ea), (self.side(b), eb))
@@ -393,10 +424,12 @@ impl Index {
                         .map(|&d| self.detector.exact(&self.side(d).0.text))
                         .collect();
                     let of = |d: DocId| &exact[docs.binary_search(&d).expect("in component")];
-                    pairs
+                    let found = pairs
                         .iter()
                         .filter_map(|&(a, b)| check((a, of(a)), (b, of(b))))
-                        .collect::<Vec<_>>()
+                        .collect::<Vec<_>>();
+                    tally.add(pairs.len());
+                    found
                 } else {
                     let mut sorted = pairs.clone();
                     sorted.sort_unstable();
@@ -404,12 +437,15 @@ impl Index {
                     runs.par_iter()
                         .flat_map_iter(|run| {
                             let ea = self.detector.exact(&self.side(run[0].0).0.text);
-                            run.iter()
+                            let found = run
+                                .iter()
                                 .filter_map(|&(a, b)| {
                                     let eb = self.detector.exact(&self.side(b).0.text);
                                     check((a, &ea), (b, &eb))
                                 })
-                                .collect::<Vec<_>>()
+                                .collect::<Vec<_>>();
+                            tally.add(run.len());
+                            found
                         })
                         .collect()
                 }
@@ -419,7 +455,8 @@ impl Index {
 
     /// Compares two indexed documents directly, without LSH: the match they are flagged as, or,
     /// when they are not flagged, the rewrite evidence that fell short of the thresholds (its
-    /// aligned passages and coverage). `None` if an id is not in the index.
+    /// aligned passages and coverage; direction [`Direction::Unknown`], `a` and `b` as given;
+    /// [`Comparison::not_flagged`] says why). `None` if an id is not in the index.
     ///
     /// # Example
     ///
@@ -459,9 +496,16 @@ impl Index {
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
         let flagged = self.detector.passes(&alignment);
-        let found = self
+        let mut found = self
             .detector
             .rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
+        if !flagged {
+            // A pair not flagged has no source: `a` and `b` stay as given.
+            if found.a != sa.0.id {
+                found = found.swapped();
+            }
+            found = found.with_direction(Direction::Unknown);
+        }
         Some(Comparison { flagged, found })
     }
 
@@ -550,6 +594,7 @@ impl Index {
         &self,
         entries: &[DocId],
         first: &Range<u32>,
+        tally: &Tally,
     ) -> Vec<Vec<lsh::EntryPair>> {
         let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
         let keep = |doc: DocId| first.contains(&doc.0);
@@ -602,8 +647,67 @@ impl Index {
                 held.sort_unstable_by_key(lsh::pair_order);
                 held.dedup();
             });
+            tally.add(width);
         }
         hits
+    }
+}
+
+/// A stage of the work of [`Index::pairs_with_progress`], with the unit its progress
+/// counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Duplicate candidates (pairs from the document band tables and equal texts) verified
+    /// with exact Jaccard; counts candidate pairs.
+    Duplicates,
+    /// The sentence band join that finds rewrite candidates; counts sentence bands joined
+    /// (32 per pass of the join), each including the candidates' first filter.
+    Sentences,
+    /// Rewrite candidates aligned sentence by sentence; counts candidate pairs.
+    Rewrites,
+}
+
+impl Stage {
+    /// What one step of the stage is: `pairs` or `bands`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Stage::Duplicates | Stage::Rewrites => "pairs",
+            Stage::Sentences => "bands",
+        }
+    }
+}
+
+/// The work done in one stage of [`Index::pairs_with_progress`], told to its callback.
+struct Tally<'p> {
+    stage: Stage,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    progress: &'p (dyn Fn(Stage, usize, usize) + Sync),
+}
+
+impl<'p> Tally<'p> {
+    /// Starts the stage: tells `progress` that none of `total` is done.
+    fn new(stage: Stage, total: usize, progress: &'p (dyn Fn(Stage, usize, usize) + Sync)) -> Self {
+        progress(stage, 0, total);
+        Tally {
+            stage,
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            progress,
+        }
+    }
+
+    /// `n` more steps done.
+    fn add(&self, n: usize) {
+        use std::sync::atomic::Ordering;
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        (self.progress)(self.stage, done.min(self.total), self.total);
+    }
+
+    /// Ends the stage: tells `progress` that all is done.
+    fn finish(self) {
+        (self.progress)(self.stage, self.total, self.total);
     }
 }
 
@@ -659,6 +763,14 @@ pub struct Comparison {
     pub found: Match,
 }
 
+impl Comparison {
+    /// Why the pair was not flagged under `config` (the config of the index that compared
+    /// it), with its evidence; `None` if it was flagged.
+    pub fn not_flagged(&self, config: &Config) -> Option<NotFlagged> {
+        (!self.flagged).then(|| NotFlagged::new(self.found.clone(), config))
+    }
+}
+
 impl Searched for Index {
     fn stats(&self) -> &Stats {
         &self.stats
@@ -690,7 +802,7 @@ impl Searched for Index {
 mod tests {
     use super::*;
     use crate::document::Timestamp;
-    use crate::report::{Direction, Kind};
+    use crate::report::Kind;
 
     const BASE: &str = "The city council voted on Tuesday to approve a new budget that raises \
         spending on schools and roads while cutting the parks department by a tenth, after a \
@@ -814,6 +926,54 @@ mod tests {
         assert_eq!(got, [("source", Kind::Rewrite)]);
     }
 
+    /// Issue 12, point 6: each stage's progress starts at 0 and ends at its total, never
+    /// passes it, and the stages come in order; the matches are those of `duplicates`.
+    #[test]
+    fn r12_progress_ends_at_the_total_of_each_stage() {
+        let seeds = [
+            include_str!("../corpus/seeds/000_080705039001ce5b.txt"),
+            include_str!("../corpus/seeds/001_a7725bf3c94c141c.txt"),
+            include_str!("../corpus/seeds/003_af523ab8388c771a.txt"),
+        ];
+        let mut docs: Vec<Document> = seeds
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("seed{i}"), *t))
+            .collect();
+        docs.push(Document::new("copy", seeds[2].replace("Putin", "Mr Putin")));
+        let mut index = Index::new(Config::default()).unwrap();
+        index.insert_batch(docs).unwrap();
+        let calls = std::sync::Mutex::new(Vec::new());
+        let found = index.pairs_with_progress(&|stage, done, total| {
+            calls.lock().unwrap().push((stage, done, total));
+        });
+        assert_eq!(found, index.pairs());
+        let kinds: Vec<Kind> = found.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, [Kind::Rewrite, Kind::NearDuplicate], "{found:?}");
+        let calls = calls.into_inner().unwrap();
+        let mut stages: Vec<Stage> = calls.iter().map(|c| c.0).collect();
+        stages.dedup();
+        assert_eq!(
+            stages,
+            [Stage::Duplicates, Stage::Sentences, Stage::Rewrites]
+        );
+        for stage in stages {
+            let of: Vec<(usize, usize)> = calls
+                .iter()
+                .filter(|c| c.0 == stage)
+                .map(|c| (c.1, c.2))
+                .collect();
+            let total = of[0].1;
+            assert!(total > 0, "{stage:?}: nothing to count");
+            assert_eq!(of[0], (0, total), "{stage:?}");
+            assert_eq!(of[of.len() - 1], (total, total), "{stage:?}");
+            assert!(
+                of.iter().all(|&(d, t)| t == total && d <= t),
+                "{stage:?}: {of:?}"
+            );
+        }
+    }
+
     /// Joining the sentence bands a slice of first documents at a time finds what one pass
     /// finds: documents that take half their sentences from one seed and half from another
     /// are rewrites of both, with first documents spread over every slice.
@@ -842,11 +1002,15 @@ mod tests {
         }
         let mut index = Index::new(Config::default()).unwrap();
         index.insert_batch(docs).unwrap();
-        let one = index.pairs_in_slices(Some(1));
+        let one = index.pairs_in_slices(Some(1), &|_, _, _| {});
         let rewrites = one.iter().filter(|m| m.kind == Kind::Rewrite).count();
         assert!(rewrites >= 6, "{rewrites} rewrites: too few to test");
         for slices in [2, 3, 9] {
-            assert_eq!(index.pairs_in_slices(Some(slices)), one, "{slices} slices");
+            assert_eq!(
+                index.pairs_in_slices(Some(slices), &|_, _, _| {}),
+                one,
+                "{slices} slices"
+            );
         }
     }
 }

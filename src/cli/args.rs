@@ -458,8 +458,9 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Also write the evidence as HTML into this folder: one self-contained page per flagged
-    /// pair (both texts side by side, passages highlighted and linked) and an index.html.
+    /// Also write the evidence as HTML into this folder (made if missing): one self-contained
+    /// page per flagged pair (both texts side by side, passages highlighted and linked) and an
+    /// index.html. Pair pages an earlier run left there are removed; other files are kept.
     #[arg(long, value_name = "DIR")]
     pub html: Option<PathBuf>,
 
@@ -511,11 +512,18 @@ pub struct CompareArgs {
     #[arg(long, value_name = "PATH")]
     pub corpus: Vec<PathBuf>,
 
+    /// Output format: text (side by side), or the records `scan` writes for the pair (jsonl,
+    /// json), with a "not_flagged" record saying why when it is not flagged.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
     /// Colour the words the aligned passages share.
     #[arg(long = "color", value_enum, default_value_t = Colour::Auto)]
     pub colour: Colour,
 
-    /// Width of the side-by-side view in characters [default: $COLUMNS, else 100].
+    /// Width of the output in characters, at least 40; words are wrapped whole, and only a
+    /// word longer than a column is broken [default: the terminal's width when stdout is a
+    /// terminal, else $COLUMNS, else 100].
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
 

@@ -1,20 +1,30 @@
 //! `neardup compare A B`: two articles' aligned passages side by side, with the scores, in the
-//! terminal (colour on a TTY) and optionally as an HTML page.
+//! terminal (colour on a TTY), or as the JSON records a scan writes, and optionally as an HTML
+//! page.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
+use std::time::Instant;
 
-use neardup::report::{html, text};
+use neardup::report::{html, json, text};
 use neardup::{Document, Index, input};
 
-use super::args::{Colour, CompareArgs};
+use super::args::{Colour, CompareArgs, Format};
 use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
 
 /// Compares the two files; exits 1 if the pair is flagged, 0 if not.
 pub fn run(args: &CompareArgs) -> Result<u8, String> {
+    let start = Instant::now();
     let config = args.detector.config();
     super::args::validate(&config)?;
     steps::threads(&args.detector)?;
+    if let Some(path) = args.html.as_ref().filter(|p| p.is_dir()) {
+        // Said before the work, not after it.
+        return Err(format!(
+            "{}: a folder (--html FILE writes one page into a file)",
+            path.display()
+        ));
+    }
     let read = |path: &Path| {
         let (doc, nuls) = input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
             .map_err(|e| e.to_string())?;
@@ -28,7 +38,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
         return Err(format!("{}: the same file twice", a.id));
     }
     // The context documents give the boilerplate counts.
-    let (batch, _) = steps::read(&args.corpus, &[], &config, &args.detector);
+    let (batch, skipped) = steps::read(&args.corpus, &[], &config, &args.detector);
     let mut docs: Vec<Document> = batch
         .documents
         .into_iter()
@@ -37,6 +47,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let context = docs.len();
     docs.push(a);
     docs.push(b);
+    let (documents, bytes) = (docs.len(), docs.iter().map(|d| d.text.len() as u64).sum());
     let mut index = Index::new(config).map_err(|e| e.to_string())?;
     let ids = index.insert_batch(docs).map_err(|e| e.to_string())?;
     let (ia, ib) = (ids[context], ids[context + 1]);
@@ -47,42 +58,57 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let text_of = |id: &str| index.text(id).expect("the match names indexed documents");
     let (text_a, text_b) = (text_of(&m.a), text_of(&m.b));
 
+    let not_flagged = c.not_flagged(index.config());
     if let Some(path) = &args.html {
-        std::fs::write(path, html::pair_page(m, text_a, text_b))
-            .map_err(|e| neardup::Error::io(path, e).to_string())?;
+        let page = match &not_flagged {
+            None => html::pair_page(m, text_a, text_b),
+            Some(why) => html::not_flagged_page(why, text_a, text_b),
+        };
+        std::fs::write(path, page).map_err(|e| neardup::Error::io(path, e).to_string())?;
+        if !args.detector.quiet {
+            super::note(&format!("wrote the pair page to {}", path.display()));
+        }
     }
     let colour = match args.colour {
         Colour::Always => true,
         Colour::Never => false,
         Colour::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let width = args.width.unwrap_or_else(|| {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(100)
-    });
+    // bash sets COLUMNS but does not export it, so ask the terminal first.
+    let width = args
+        .width
+        .or_else(|| {
+            let (_, columns) = console::Term::stdout().size_checked()?;
+            Some(usize::from(columns))
+        })
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(100);
     let mut out = BufWriter::new(io::stdout().lock());
-    let verdict = if c.flagged {
-        format!("flagged as {}", m.kind.as_str())
-    } else if m.passages.is_empty() {
-        "not flagged: no passages align".to_string()
-    } else {
-        let cfg = index.config();
-        format!(
-            "not flagged: {} aligned passage(s) cover at most {:.2}; a rewrite needs {} covering {:.2}",
-            m.passages.len(),
-            m.coverage.map_or(0.0, |(x, y)| x.max(y)),
-            cfg.rewrite_min_passages,
-            cfg.rewrite_coverage
-        )
-    };
-    let written = (|| {
-        writeln!(out, "{verdict}")?;
-        text::write_header(&mut out, m)?;
-        text::side_by_side(&mut out, m, text_a, text_b, width, colour)?;
-        out.flush()
-    })();
+    let written = match args.format {
+        Format::Text => text::write_comparison(
+            &mut out,
+            m,
+            not_flagged.as_ref(),
+            (text_a, text_b),
+            width,
+            colour,
+        ),
+        format => {
+            // The records a scan of the documents compared writes for the pair.
+            let matches = if c.flagged {
+                vec![m.clone()]
+            } else {
+                Vec::new()
+            };
+            let report = steps::report(start, (documents, bytes), matches, skipped);
+            if format == Format::Json {
+                json::write_comparison_json(&mut out, &report, not_flagged.as_ref())
+            } else {
+                json::write_comparison_jsonl(&mut out, &report, not_flagged.as_ref())
+            }
+        }
+    }
+    .and_then(|()| out.flush());
     super::finish_write(written)?;
     Ok(if c.flagged { EXIT_FLAGGED } else { EXIT_CLEAN })
 }

@@ -4,11 +4,14 @@
 use std::path::PathBuf;
 
 use std::io::{self, BufWriter, Write};
+use std::sync::Mutex;
 use std::time::Instant;
+
+use indicatif::ProgressBar;
 
 use neardup::input::{self, Batch, Options};
 use neardup::report::{Severity, json, text};
-use neardup::{Config, Document, Index, Match, Report, Skipped, Summary};
+use neardup::{Config, Document, Index, Match, Report, Skipped, Stage, Summary};
 
 use super::args::{DetectorArgs, Format};
 use super::progress::Progress;
@@ -92,9 +95,30 @@ pub fn detect(
         .insert_batch_with_progress(docs, &|| bar.inc(1))
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let bar = progress.spinner("verifying");
-    let matches = index.pairs();
-    bar.finish_and_clear();
+    // One bar per stage of the search, made when the library starts it.
+    let shown: Mutex<Option<(Stage, ProgressBar)>> = Mutex::new(None);
+    let matches = index.pairs_with_progress(&|stage, done, total| {
+        let mut shown = shown.lock().expect("no progress callback panicked");
+        if shown.as_ref().map(|(s, _)| *s) != Some(stage) {
+            if let Some((_, bar)) = shown.take() {
+                bar.finish_and_clear();
+            }
+            let what = match stage {
+                Stage::Duplicates => "verifying",
+                Stage::Sentences => "joining",
+                _ => "aligning",
+            };
+            *shown = Some((stage, progress.bar_of(what, total as u64, stage.unit())));
+        }
+        let (_, bar) = shown.as_ref().expect("a bar was just made");
+        // Calls from several threads may come slightly out of order.
+        if done as u64 > bar.position() {
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some((_, bar)) = shown.into_inner().expect("no progress callback panicked") {
+        bar.finish_and_clear();
+    }
     Ok((index, matches))
 }
 

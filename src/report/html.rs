@@ -5,13 +5,21 @@
 //! highlighted in both texts, numbered, and linked to its counterpart (click a passage on one
 //! side to jump to the other); within a passage, the words the other side shares (same stem)
 //! are marked, so the rewording is visible at a glance. The page has no script and no external
-//! asset (styles are inline), so it opens from disk, offline, in any browser.
+//! asset (styles are inline), so it opens from disk, offline, in any browser. A legend says
+//! what the highlights and the numbers mean.
+//!
+//! The index page gives counts by kind, then one row per pair with each article's id and
+//! headline (its first line), strongest first within each kind: exact duplicates, then
+//! near-duplicates by Jaccard, then rewrites by coverage of the more covered article.
+//!
+//! Every page carries `<meta name="generator" content="neardup">` ([`is_ours`]), so a folder
+//! of pages can be cleared of an earlier run's pages without touching other files.
 
 use std::fmt::Write as _;
 
 use crate::document::Span;
 use crate::passage;
-use crate::report::{Kind, Match};
+use crate::report::{Kind, Match, NotFlagged};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -27,6 +35,19 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The tag that marks a page as written by this module.
+const GENERATOR: &str = "<meta name=\"generator\" content=\"neardup\">";
+
+/// Whether `page` (a file's text) is a page this module wrote: it carries the generator tag
+/// in its head.
+pub fn is_ours(page: &str) -> bool {
+    page.starts_with("<!DOCTYPE html>")
+        && page
+            .split("</head>")
+            .next()
+            .is_some_and(|head| head.contains(GENERATOR))
 }
 
 const STYLE: &str = "
@@ -45,6 +66,11 @@ a.passage:target{background:#ffd166;outline:2px solid #e76f51}
 a.passage sup{font:bold 10px sans-serif;color:#e76f51;margin-right:2px}
 mark{background:#b7e4c7;padding:0}
 ol.passages{font:13px sans-serif;margin:10px 20px}
+dl.legend{font:13px/1.4 sans-serif;margin:10px 20px;padding:8px 12px;background:#fff;border:1px solid #ddd}
+dl.legend dt{font-weight:bold;float:left;clear:left;width:15em}
+dl.legend dd{margin:0 0 4px 15.5em}
+p.counts{font:14px sans-serif;margin:10px 20px}
+span.headline{color:#555;font-style:italic}
 ";
 
 /// One side of a pair: its id, its text, and its passages' spans with the spans of the
@@ -77,6 +103,17 @@ struct Side<'a> {
 /// # Ok::<(), neardup::Error>(())
 /// ```
 pub fn pair_page(m: &Match, text_a: &str, text_b: &str) -> String {
+    page(m, None, text_a, text_b)
+}
+
+/// The page of a pair compared and not flagged: as [`pair_page`] of its evidence, headed
+/// `not flagged` and why instead of a kind.
+pub fn not_flagged_page(n: &NotFlagged, text_a: &str, text_b: &str) -> String {
+    page(&n.evidence, Some(&n.message), text_a, text_b)
+}
+
+/// A pair page; `not_flagged` is the reason when the pair was not flagged.
+fn page(m: &Match, not_flagged: Option<&str>, text_a: &str, text_b: &str) -> String {
     let (ra, rb) = if m.direction.is_known() {
         ("source", "copy")
     } else {
@@ -102,17 +139,22 @@ pub fn pair_page(m: &Match, text_a: &str, text_b: &str) -> String {
             other_text: text_a,
         },
     ];
-    let title = format!("{}: {} ~ {}", m.kind.as_str(), m.a, m.b);
+    let verdict = match not_flagged {
+        None => m.kind.as_str().to_string(),
+        Some(why) => format!("not flagged: {why}"),
+    };
+    let title = format!("{verdict}: {} ~ {}", m.a, m.b);
     let mut page = head(&title);
     let _ = writeln!(
         page,
         "<header><h1>{}</h1><p>{ra}: {} &nbsp;·&nbsp; {rb}: {} &nbsp;·&nbsp; direction: {}</p></header>",
-        escape(m.kind.as_str()),
+        escape(&verdict),
         escape(&m.a),
         escape(&m.b),
         escape(m.direction.as_str())
     );
     page.push_str(&scores_table(m, ra, rb));
+    page.push_str(&legend(m, ra, rb));
     page.push_str("<main>\n");
     for side in &sides {
         let _ = writeln!(
@@ -140,28 +182,71 @@ pub fn pair_page(m: &Match, text_a: &str, text_b: &str) -> String {
     page
 }
 
-/// The index page: one row per pair, linking to `pages[i]` (file names relative to it).
-pub fn index_page(matches: &[Match], pages: &[String]) -> String {
+/// The index page: counts by kind, then one row per pair, linking to `pages[i]` for
+/// `matches[i]` (file names relative to it), with each article's id and headline (the first
+/// line of its text as `text_of` gives it). Rows go by kind (exact, near, rewrite), strongest
+/// first within a kind: by Jaccard for duplicates, by the coverage of the more covered
+/// article for rewrites; ties keep the order of `matches`.
+pub fn index_page<'t>(
+    matches: &[Match],
+    pages: &[String],
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+) -> String {
     let mut page = head("neardup: flagged pairs");
+    let n = matches.len();
     let _ = writeln!(
         page,
-        "<header><h1>neardup: {} flagged pair{}</h1></header>",
-        matches.len(),
-        if matches.len() == 1 { "" } else { "s" }
+        "<header><h1>neardup: {n} flagged pair{}</h1></header>",
+        if n == 1 { "" } else { "s" }
     );
-    page.push_str("<table class=\"scores\">\n<tr><th>#</th><th>kind</th><th>first (source)</th><th>second (copy)</th><th>direction</th><th>jaccard</th><th>coverage</th><th>passages</th></tr>\n");
-    for (i, (m, file)) in matches.iter().zip(pages).enumerate() {
+    let count = |kind: Kind| matches.iter().filter(|m| m.kind == kind).count();
+    let _ = writeln!(
+        page,
+        "<p class=\"counts\">{} exact-duplicate, {} near-duplicate, {} rewrite</p>",
+        count(Kind::ExactDuplicate),
+        count(Kind::NearDuplicate),
+        count(Kind::Rewrite)
+    );
+    // Column headers name the roles the rows use.
+    let known = matches.iter().filter(|m| m.direction.is_known()).count();
+    let (ha, hb, coverage) = match known {
+        0 => ("a", "b", "coverage a / b"),
+        k if k == n => ("source", "copy", "coverage source / copy"),
+        _ => ("source (or a)", "copy (or b)", "coverage (same order)"),
+    };
+    let _ = writeln!(
+        page,
+        "<table class=\"scores\">\n<tr><th>#</th><th>kind</th><th>{ha}</th><th>{hb}</th><th>direction</th><th>jaccard</th><th>{coverage}</th><th>passages</th></tr>"
+    );
+    let mut order: Vec<usize> = (0..matches.len().min(pages.len())).collect();
+    order.sort_by(|&x, &y| {
+        let (mx, my) = (&matches[x], &matches[y]);
+        mx.kind
+            .cmp(&my.kind)
+            .then(strength(my).total_cmp(&strength(mx)))
+            .then(x.cmp(&y))
+    });
+    let article = |id: &str| {
+        let headline = text_of(id).map(headline).unwrap_or_default();
+        format!(
+            "{}<br><span class=\"headline\">{}</span>",
+            escape(id),
+            escape(&headline)
+        )
+    };
+    for (row, i) in order.into_iter().enumerate() {
+        let m = &matches[i];
         let coverage = m
             .coverage
             .map_or_else(|| "-".to_string(), |(a, b)| format!("{a:.2} / {b:.2}"));
         let _ = writeln!(
             page,
             "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{}</td></tr>",
-            escape(file),
-            i + 1,
+            escape(&pages[i]),
+            row + 1,
             m.kind.as_str(),
-            escape(&m.a),
-            escape(&m.b),
+            article(&m.a),
+            article(&m.b),
             m.direction.as_str(),
             m.jaccard,
             coverage,
@@ -172,9 +257,105 @@ pub fn index_page(matches: &[Match], pages: &[String]) -> String {
     page
 }
 
+/// How strong a pair is within its kind: Jaccard for duplicates, the coverage of the more
+/// covered article for rewrites.
+fn strength(m: &Match) -> f64 {
+    match m.coverage {
+        Some((a, b)) if m.kind == Kind::Rewrite => a.max(b),
+        _ => m.jaccard,
+    }
+}
+
+/// Characters of a headline shown at most.
+const HEADLINE_CHARS: usize = 120;
+
+/// An article's headline: its first non-blank line, white space collapsed, cut at
+/// [`HEADLINE_CHARS`].
+fn headline(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let flat = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= HEADLINE_CHARS {
+        return flat;
+    }
+    let cut: String = flat.chars().take(HEADLINE_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// What the page's highlights and numbers mean, in its role names.
+fn legend(m: &Match, ra: &str, rb: &str) -> String {
+    let mut items: Vec<(&str, String)> = vec![(
+        "highlighted, numbered",
+        format!(
+            "a passage of one text and its counterpart in the other, under the same number; \
+             click it to jump to the other side. {}",
+            if m.kind == Kind::Rewrite {
+                "In a rewrite a passage is a sentence aligned with a sentence that says the same in other words."
+            } else {
+                "In a duplicate a passage is a run of at least 5 words both texts hold in the same order."
+            }
+        ),
+    )];
+    if m.kind == Kind::Rewrite {
+        items.push((
+            "marked word",
+            "a word whose stem the counterpart passage also has; common function words \
+             (the, of, and, said, …) are never marked"
+                .to_string(),
+        ));
+    }
+    items.push((
+        "jaccard",
+        "the share of word 5-grams the two texts have in common, out of all the 5-grams \
+         either has (1 = the same words in the same order); estimated: the MinHash estimate"
+            .to_string(),
+    ));
+    items.push((
+        "containment",
+        format!(
+            "{ra}: the share of {ra}'s 5-grams also in {rb}; {rb}: the share of {rb}'s also in {ra}"
+        ),
+    ));
+    if m.coverage.is_some() {
+        items.push((
+            "coverage",
+            format!(
+                "{ra} / {rb}: the share of each text (its sentences' words, weighted; \
+                 boilerplate left out) that aligned passages cover"
+            ),
+        ));
+    }
+    items.push((
+        "similarity",
+        "of a passage pair: 1 for a verbatim run; for rewritten sentences, the weighted \
+         share of stemmed words they have in common"
+            .to_string(),
+    ));
+    items.push((
+        "direction",
+        if m.direction.is_known() {
+            "how the source was told from the copy: timestamp (the earlier is the source) or \
+             coverage (the copy is the more covered)"
+        } else {
+            "unknown: which text copies the other is not known, so they are a and b"
+        }
+        .to_string(),
+    ));
+    let mut out = String::from("<dl class=\"legend\">\n");
+    for (term, meaning) in items {
+        let _ = writeln!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            escape(term),
+            escape(&meaning)
+        );
+    }
+    out.push_str("</dl>\n");
+    out
+}
+
 fn head(title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{GENERATOR}\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         escape(title)
     )
 }
@@ -235,7 +416,8 @@ fn marked_text(side: &Side<'_>, kind: Kind) -> String {
     out
 }
 
-/// The passage with the words whose stem the other passage also has wrapped in `<mark>`.
+/// The passage with the content words whose stem the other passage also has wrapped in
+/// `<mark>`.
 fn shared_words(text: &str, span: Span, other_text: &str, other: Span) -> String {
     let theirs: std::collections::HashSet<u64> = passage::words(other_text, other)
         .iter()
@@ -244,7 +426,9 @@ fn shared_words(text: &str, span: Span, other_text: &str, other: Span) -> String
     let mut out = String::new();
     let mut at = span.start;
     for (w, term) in passage::words(text, span) {
-        if theirs.contains(&term.hash()) {
+        // Function words ("the", "of") are in nearly every pair of sentences: marking them
+        // would hide the words that show the rewording.
+        if !term.is_function() && theirs.contains(&term.hash()) {
             out.push_str(&escape(&text[at..w.start]));
             let _ = write!(out, "<mark>{}</mark>", escape(&text[w.start..w.end]));
             at = w.end;
@@ -257,6 +441,33 @@ fn shared_words(text: &str, span: Span, other_text: &str, other: Span) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headlines_are_the_first_non_blank_line() {
+        let long = "word ".repeat(40);
+        let cases: &[(&str, &str)] = &[
+            (
+                "\n  Storm closes   the coast road \nA storm closed…",
+                "Storm closes the coast road",
+            ),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            assert_eq!(headline(text), *want);
+        }
+        let cut = headline(&long);
+        assert_eq!(cut.chars().count(), HEADLINE_CHARS);
+        assert!(cut.ends_with("word…"), "{cut}");
+    }
+
+    /// Only pages with the generator tag in their head are ours.
+    #[test]
+    fn pages_are_known_by_their_generator_tag() {
+        assert!(is_ours(&head("x")));
+        assert!(!is_ours("<!DOCTYPE html>\n<p>my page</p>"));
+        let in_body = format!("<!DOCTYPE html>\n<head></head><body>{GENERATOR}</body>");
+        assert!(!is_ours(&in_body));
+    }
 
     #[test]
     fn escape_table() {

@@ -20,6 +20,16 @@
 //!
 //! `--format json` writes one document: `{"pairs":[…],"skipped":[…],"summary":{…}}`, with the
 //! same records.
+//!
+//! `neardup compare` writes the same records for its pair ([`write_comparison_jsonl`],
+//! [`write_comparison_json`]) and, for a pair not flagged, a `not_flagged` record after the
+//! pairs (in JSON, a `"not_flagged"` list after `"pairs"`): the ids as given, a stable
+//! `reason` (`no-passages`, `too-few-passages`, `too-little-coverage`), its `message`, and the
+//! evidence's scores and passages as a pair record has them, keyed `a` and `b`:
+//!
+//! ```text
+//! {"type":"not_flagged","a":"000.txt","b":"003.txt","reason":"too-few-passages","message":"1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15","jaccard":0.0044,"estimated_jaccard":0.0,"containment":{"a":0.0073,"b":0.0108},"coverage":{"a":0.0435,"b":0.0349},"passages":[{"a":[704,951],"b":[3212,3345],"similarity":0.403}]}
+//! ```
 
 use std::io::{self, Write};
 
@@ -27,7 +37,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::align::Passage;
-use crate::report::{Match, Report, Severity, Skipped, Summary};
+use crate::report::{Match, NotFlagged, Report, Severity, Skipped, Summary};
 
 /// Pair records formatted per task by [`write_jsonl`].
 const RECORDS_PER_TASK: usize = 1024;
@@ -38,6 +48,43 @@ const RECORDS_PER_TASK: usize = 1024;
 ///
 /// Any error of the writer.
 pub fn write_jsonl(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    write_jsonl_with(out, report, None)
+}
+
+/// Writes the report of `neardup compare` as JSON Lines: the records [`write_jsonl`] writes
+/// (the pair record if the pair is flagged), with a `not_flagged` record after the pairs
+/// when `not_flagged` is given.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn write_comparison_jsonl(
+    out: &mut dyn Write,
+    report: &Report,
+    not_flagged: Option<&NotFlagged>,
+) -> io::Result<()> {
+    write_jsonl_with(out, report, not_flagged)
+}
+
+/// Writes the report of `neardup compare` as one JSON document: the keys [`write_json`]
+/// writes, plus `"not_flagged"`, a list holding the `not_flagged` record if given.
+///
+/// # Errors
+///
+/// Any error of the writer.
+pub fn write_comparison_json(
+    out: &mut dyn Write,
+    report: &Report,
+    not_flagged: Option<&NotFlagged>,
+) -> io::Result<()> {
+    write_json_with(out, report, Some(not_flagged))
+}
+
+fn write_jsonl_with(
+    out: &mut dyn Write,
+    report: &Report,
+    not_flagged: Option<&NotFlagged>,
+) -> io::Result<()> {
     use rayon::prelude::*;
     // Records are formatted in parallel, a block at a time (so memory stays bounded), and
     // written in order.
@@ -56,6 +103,9 @@ pub fn write_jsonl(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             out.write_all(&text)?;
         }
     }
+    if let Some(n) = not_flagged {
+        line(out, &NotFlaggedRecord(n))?;
+    }
     for s in &report.skipped {
         line(out, &SkippedRecord(s))?;
     }
@@ -68,11 +118,25 @@ pub fn write_jsonl(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 ///
 /// Any error of the writer.
 pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    write_json_with(out, report, None)
+}
+
+/// [`write_json`], with a `"not_flagged"` list after `"pairs"` if `not_flagged` is `Some`.
+fn write_json_with(
+    out: &mut dyn Write,
+    report: &Report,
+    not_flagged: Option<Option<&NotFlagged>>,
+) -> io::Result<()> {
     let mut ser = serde_json::Serializer::new(&mut *out);
-    let mut map = ser.serialize_map(Some(3)).map_err(io::Error::from)?;
+    let keys = 3 + usize::from(not_flagged.is_some());
+    let mut map = ser.serialize_map(Some(keys)).map_err(io::Error::from)?;
     let pairs: Vec<PairRecord<'_>> = report.matches.iter().map(PairRecord).collect();
     let skipped: Vec<SkippedRecord<'_>> = report.skipped.iter().map(SkippedRecord).collect();
     map.serialize_entry("pairs", &pairs)?;
+    if let Some(n) = not_flagged {
+        let records: Vec<NotFlaggedRecord<'_>> = n.into_iter().map(NotFlaggedRecord).collect();
+        map.serialize_entry("not_flagged", &records)?;
+    }
     map.serialize_entry("skipped", &skipped)?;
     map.serialize_entry("summary", &SummaryRecord(report))?;
     map.end()?;
@@ -95,30 +159,60 @@ struct PairRecord<'a>(&'a Match);
 impl Serialize for PairRecord<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let m = self.0;
-        let (ra, rb) = if m.direction.is_known() {
-            ("source", "copy")
-        } else {
-            ("a", "b")
-        };
         let mut map = ser.serialize_map(Some(10))?;
         map.serialize_entry("type", "pair")?;
         map.serialize_entry("kind", m.kind.as_str())?;
+        let (ra, rb) = roles(m);
         map.serialize_entry(ra, &m.a)?;
         map.serialize_entry(rb, &m.b)?;
         map.serialize_entry("direction", m.direction.as_str())?;
-        map.serialize_entry("jaccard", &score(m.jaccard))?;
-        map.serialize_entry("estimated_jaccard", &score(m.estimated_jaccard))?;
-        let containment = Roles(ra, score(m.containment_a), rb, score(m.containment_b));
-        map.serialize_entry("containment", &containment)?;
-        if let Some((ca, cb)) = m.coverage {
-            map.serialize_entry("coverage", &Roles(ra, score(ca), rb, score(cb)))?;
-        }
-        let passages: Vec<PassageRecord<'_>> = m
-            .passages
-            .iter()
-            .map(|p| PassageRecord(ra, rb, p))
-            .collect();
-        map.serialize_entry("passages", &passages)?;
+        scores(&mut map, m)?;
+        map.end()
+    }
+}
+
+/// The names of a pair's roles: `source` and `copy` when the direction is known, else `a`
+/// and `b`.
+fn roles(m: &Match) -> (&'static str, &'static str) {
+    if m.direction.is_known() {
+        ("source", "copy")
+    } else {
+        ("a", "b")
+    }
+}
+
+/// The scores and passages of a pair record, keyed by role.
+fn scores<M: SerializeMap>(map: &mut M, m: &Match) -> Result<(), M::Error> {
+    let (ra, rb) = roles(m);
+    map.serialize_entry("jaccard", &score(m.jaccard))?;
+    map.serialize_entry("estimated_jaccard", &score(m.estimated_jaccard))?;
+    let containment = Roles(ra, score(m.containment_a), rb, score(m.containment_b));
+    map.serialize_entry("containment", &containment)?;
+    if let Some((ca, cb)) = m.coverage {
+        map.serialize_entry("coverage", &Roles(ra, score(ca), rb, score(cb)))?;
+    }
+    let passages: Vec<PassageRecord<'_>> = m
+        .passages
+        .iter()
+        .map(|p| PassageRecord(ra, rb, p))
+        .collect();
+    map.serialize_entry("passages", &passages)
+}
+
+/// Why a compared pair was not flagged, with its evidence as a pair record has it (roles
+/// `a` and `b`: a pair not flagged has no source).
+struct NotFlaggedRecord<'a>(&'a NotFlagged);
+
+impl Serialize for NotFlaggedRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let n = self.0;
+        let mut map = ser.serialize_map(Some(10))?;
+        map.serialize_entry("type", "not_flagged")?;
+        map.serialize_entry("a", &n.evidence.a)?;
+        map.serialize_entry("b", &n.evidence.b)?;
+        map.serialize_entry("reason", n.reason)?;
+        map.serialize_entry("message", &n.message)?;
+        scores(&mut map, &n.evidence)?;
         map.end()
     }
 }

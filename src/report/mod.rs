@@ -145,6 +145,56 @@ impl Match {
     }
 }
 
+/// Why a pair compared directly (see [`Index::compare`](crate::Index::compare)) was not
+/// flagged, with the evidence that fell short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotFlagged {
+    /// A stable code for the reason: `no-passages` (no sentences align), `too-few-passages`
+    /// (fewer than [`Config::rewrite_min_passages`](crate::Config::rewrite_min_passages)) or
+    /// `too-little-coverage` (they cover less than
+    /// [`Config::rewrite_coverage`](crate::Config::rewrite_coverage) of either document).
+    pub reason: &'static str,
+    /// The reason in words, e.g. `2 aligned passages cover at most 0.07; a rewrite needs 2
+    /// covering 0.15`.
+    pub message: String,
+    /// The scores and aligned passages of the pair, as a rewrite would have them; its
+    /// direction is [`Direction::Unknown`] (a pair not flagged has no source), `a` and `b`
+    /// in the order compared.
+    pub evidence: Match,
+}
+
+impl NotFlagged {
+    /// Why `evidence` (a pair's rewrite evidence, as [`Index::compare`](crate::Index::compare)
+    /// gives it for a pair it does not flag) falls short of `config`'s rewrite thresholds.
+    pub fn new(evidence: Match, config: &crate::Config) -> NotFlagged {
+        let n = evidence.passages.len();
+        let most = evidence.coverage.map_or(0.0, |(a, b)| a.max(b));
+        let reason = if n == 0 {
+            "no-passages"
+        } else if n < config.rewrite_min_passages {
+            "too-few-passages"
+        } else {
+            "too-little-coverage"
+        };
+        let message = if n == 0 {
+            "no passages align".to_string()
+        } else {
+            format!(
+                "{n} aligned passage{} cover{} at most {most:.2}; a rewrite needs {} covering {:.2}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                config.rewrite_min_passages,
+                config.rewrite_coverage
+            )
+        };
+        NotFlagged {
+            reason,
+            message,
+            evidence: evidence.with_direction(Direction::Unknown),
+        }
+    }
+}
+
 /// How serious a skipped input is for the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {

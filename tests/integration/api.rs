@@ -479,7 +479,8 @@ fn html_page_is_self_contained_and_links_both_sides() {
     }
     assert!(page.contains("coverage by aligned passages"));
     assert!(page.contains("<mark>"), "shared words are marked");
-    let index_page = html::index_page(std::slice::from_ref(m), &["pair-00001.html".to_string()]);
+    let pages = ["pair-00001.html".to_string()];
+    let index_page = html::index_page(std::slice::from_ref(m), &pages, &|_| None);
     assert!(index_page.contains("<a href=\"pair-00001.html\">1</a>"));
 }
 

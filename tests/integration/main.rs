@@ -10,4 +10,5 @@ mod cli;
 mod cli_eval;
 mod cli_index;
 mod cli_input;
+mod cli_report;
 mod store;
