@@ -67,7 +67,9 @@ pub struct Config {
     pub passage_threshold: f64,
     /// Smallest coverage (0..=1) of the more covered document for a rewrite. Default 0.15.
     pub rewrite_coverage: f64,
-    /// Smallest number of aligned passages for a rewrite. Default 2.
+    /// Smallest number of aligned passages for a rewrite. Default 2. Two documents of one
+    /// sentence each need only that sentence aligned: they are judged by the sentence
+    /// verifier alone (as a paraphrase test set such as MSRP asks).
     pub rewrite_min_passages: usize,
     /// A passage found (with the same content words) in at least this many documents is
     /// boilerplate and never counts as copying. Default 10.

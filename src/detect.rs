@@ -327,7 +327,8 @@ impl Detector {
             return None;
         }
         let alignment = aligner_a.align(weighted_b, self.config.passage_threshold);
-        self.passes(&alignment).then_some(alignment)
+        let sentences = (a.1.passages.len(), b.1.passages.len());
+        self.passes(&alignment, sentences).then_some(alignment)
     }
 
     /// Whether colliding sentence pairs make a rewrite candidate worth aligning: at least
@@ -347,11 +348,18 @@ impl Detector {
         false
     }
 
-    /// Whether an alignment makes a rewrite: enough passages, covering enough.
-    pub(crate) fn passes(&self, alignment: &rewrite::Alignment) -> bool {
+    /// Whether an alignment of documents of `sentences` passages each makes a rewrite:
+    /// enough aligned passages ([`Config::rewrite_min_passages`], or the one sentence of each
+    /// when both documents are a single sentence: the pair is then judged by the sentence
+    /// verifier alone), covering enough of the more covered document.
+    pub(crate) fn passes(&self, alignment: &rewrite::Alignment, sentences: (usize, usize)) -> bool {
         let coverage = alignment.coverage_a.max(alignment.coverage_b);
-        alignment.links.len() >= self.config.rewrite_min_passages
-            && coverage >= self.config.rewrite_coverage
+        let needed = if sentences == (1, 1) {
+            1
+        } else {
+            self.config.rewrite_min_passages
+        };
+        alignment.links.len() >= needed && coverage >= self.config.rewrite_coverage
     }
 
     /// The rewrite match of two documents with their alignment, scored on their shingle sets.

@@ -495,7 +495,8 @@ impl Index {
             self.detector.weigh(&sb.1.passages, &boilerplate),
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
-        let flagged = self.detector.passes(&alignment);
+        let sentences = (sa.1.passages.len(), sb.1.passages.len());
+        let flagged = self.detector.passes(&alignment, sentences);
         let mut found = self
             .detector
             .rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);

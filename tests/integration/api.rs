@@ -518,3 +518,30 @@ fn without_rewrites_the_duplicates_are_the_same() {
     seeds.insert_batch(util::seeds()).unwrap();
     assert!(seeds.pairs().is_empty());
 }
+
+/// Two documents of one sentence each are judged by the sentence verifier alone: a
+/// paraphrase is a rewrite. A document of two sentences still needs two aligned.
+#[test]
+fn one_sentence_documents_are_judged_by_the_sentence_verifier() {
+    use neardup::{Config, DocId, Document, Index, Kind};
+    let judge = |a: &str, b: &str| {
+        let mut index = Index::new(Config::default()).unwrap();
+        index
+            .insert_batch(vec![Document::new("a", a), Document::new("b", b)])
+            .unwrap();
+        let c = index.compare(DocId(0), DocId(1)).unwrap();
+        (c.flagged, c.found.kind, c.found.passages.len())
+    };
+    let one = "Amrozi accused his brother, whom he called the witness, of deliberately distorting his evidence.";
+    let other = "Referring to him as only the witness, Amrozi accused his brother of deliberately distorting his evidence.";
+    assert_eq!(judge(one, other), (true, Kind::Rewrite, 1));
+    let longer = format!("{other} The trial resumes on Monday in the capital.");
+    let (flagged, _, aligned) = judge(one, &longer);
+    assert_eq!(
+        (flagged, aligned),
+        (false, 1),
+        "one aligned sentence of two is not enough"
+    );
+    let unrelated = "Heavy snow closed schools across the whole region for a week.";
+    assert!(!judge(one, unrelated).0);
+}
