@@ -12,6 +12,14 @@ use neardup::{Document, Index, input};
 use super::args::{Colour, CompareArgs, Format};
 use super::{EXIT_CLEAN, EXIT_FLAGGED, steps};
 
+/// Whether two paths name the same file (after following links and `.`/`..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Compares the two files; exits 1 if the pair is flagged, 0 if not.
 pub fn run(args: &CompareArgs) -> Result<u8, String> {
     let start = Instant::now();
@@ -25,28 +33,37 @@ pub fn run(args: &CompareArgs) -> Result<u8, String> {
             path.display()
         ));
     }
-    let read = |path: &Path| {
-        let (doc, nuls) = input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
+    // A and B first on their own, for their errors (a missing or binary file is an error
+    // here, not a skipped input).
+    for path in [&args.a, &args.b] {
+        input::read_file(path, &path.to_string_lossy(), config.max_file_bytes)
             .map_err(|e| e.to_string())?;
-        if let Some(nuls) = nuls {
-            super::warning(&format!("{}: {nuls}", path.display()));
-        }
-        Ok::<_, String>(doc)
-    };
-    let (a, b) = (read(&args.a)?, read(&args.b)?);
-    if a.id == b.id {
-        return Err(format!("{}: the same file twice", a.id));
     }
-    // The context documents give the boilerplate counts.
-    let (batch, skipped) = steps::read(&args.corpus, &[], &config, &args.detector);
-    let mut docs: Vec<Document> = batch
-        .documents
-        .into_iter()
-        .filter(|d| d.id != a.id && d.id != b.id)
-        .collect();
-    let context = docs.len();
-    docs.push(a);
-    docs.push(b);
+    if same_file(&args.a, &args.b) {
+        return Err(format!(
+            "{} and {}: the same file twice",
+            args.a.display(),
+            args.b.display()
+        ));
+    }
+    // Then A, B and the context documents (which give the boilerplate counts) read together,
+    // so that a context folder holding A or B reads each once: they count once, as in a scan
+    // of that folder.
+    let mut paths = vec![args.a.clone(), args.b.clone()];
+    paths.extend(args.corpus.iter().cloned());
+    let (batch, skipped) = steps::read(&paths, &[], &config, &args.detector);
+    let mut docs: Vec<Document> = batch.documents;
+    let named =
+        |i: usize, path: &Path| docs.get(i).is_some_and(|d| d.id == *path.to_string_lossy());
+    if !(named(0, &args.a) && named(1, &args.b)) {
+        return Err(format!(
+            "{} or {} could not be read again",
+            args.a.display(),
+            args.b.display()
+        ));
+    }
+    docs.rotate_left(2);
+    let context = docs.len() - 2;
     let (documents, bytes) = (docs.len(), docs.iter().map(|d| d.text.len() as u64).sum());
     let mut index = Index::new(config).map_err(|e| e.to_string())?;
     let ids = index.insert_batch(docs).map_err(|e| e.to_string())?;

@@ -382,3 +382,64 @@ fn r12_html_into_a_file_is_not_a_folder() {
         out.stderr
     );
 }
+
+/// `compare A B --corpus DIR` where DIR holds A and B counts each once toward boilerplate,
+/// as a scan of DIR does: a footer in 9 of DIR's documents (A and B among them) is not
+/// boilerplate (that takes 10), so both give the same verdict; and the same file under
+/// two names is refused.
+#[test]
+fn compare_with_a_corpus_holding_the_pair_judges_as_a_scan_does() {
+    let scratch = Scratch::new();
+    let footer = "Subscribe to the Daily Ledger newsletter for the morning headlines delivered to your inbox.";
+    scratch
+        .write(
+            "dir/a.txt",
+            format!("The city council approved the new budget for schools and roads on Tuesday night. Parks lose a tenth of their money. {footer}\n"),
+        )
+        .write(
+            "dir/b.txt",
+            format!("On Tuesday night the city council approved the new budget for roads and schools. A storm is expected at the weekend. {footer}\n"),
+        );
+    let topics = [
+        "rail strike",
+        "harbour fire",
+        "chess final",
+        "flu season",
+        "bridge repair",
+        "film festival",
+        "tax reform",
+    ];
+    for (i, topic) in topics.iter().enumerate() {
+        scratch.write(
+            &format!("dir/other{i}.txt"),
+            format!("A report on the {topic} appeared this week with new figures. {footer}\n"),
+        );
+    }
+    let scan = neardup(scratch.path(), &["scan", "dir", "-q"]);
+    let compare = neardup(
+        scratch.path(),
+        &[
+            "compare",
+            "dir/a.txt",
+            "dir/b.txt",
+            "--corpus",
+            "dir",
+            "-q",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(scan.code, 1, "the scan flags a ~ b: {}", scan.stdout);
+    assert_eq!(
+        compare.code, scan.code,
+        "{}{}",
+        compare.stdout, compare.stderr
+    );
+    let same = neardup(scratch.path(), &["compare", "dir/a.txt", "./dir/a.txt"]);
+    assert_eq!(same.code, 2);
+    assert!(
+        same.stderr.contains("the same file twice"),
+        "{}",
+        same.stderr
+    );
+}
