@@ -142,21 +142,8 @@ pub struct PanScore {
 /// Scores `detections` against `cases` (see the module docs). Ids must be spelt alike in
 /// both; a detection of a pair without cases only lowers precision.
 pub fn pan_score(cases: &[&Case], detections: &[&Detection]) -> PanScore {
-    type Pair<'a> = (&'a str, &'a str);
-    let mut by_pair: HashMap<Pair<'_>, Vec<&Detection>> = HashMap::new();
-    for d in detections {
-        by_pair
-            .entry((d.suspect.as_str(), d.source.as_str()))
-            .or_default()
-            .push(d);
-    }
-    let mut cases_by_pair: HashMap<Pair<'_>, Vec<&Case>> = HashMap::new();
-    for c in cases {
-        cases_by_pair
-            .entry((c.suspect.as_str(), c.source.as_str()))
-            .or_default()
-            .push(c);
-    }
+    let by_pair = grouped(detections);
+    let cases_by_pair = grouped(cases);
     let detects = |d: &Detection, c: &Case| {
         overlap(&d.in_suspect, &c.in_suspect) > 0 && overlap(&d.in_source, &c.in_source) > 0
     };
@@ -244,6 +231,32 @@ pub fn pan_report(
         overall: pan_score(&all_cases, &all),
         labels: per_label,
     }
+}
+
+/// A case or a detection: something of one (suspect, source) pair.
+trait OfPair {
+    fn pair(&self) -> (&str, &str);
+}
+
+impl OfPair for Case {
+    fn pair(&self) -> (&str, &str) {
+        (&self.suspect, &self.source)
+    }
+}
+
+impl OfPair for Detection {
+    fn pair(&self) -> (&str, &str) {
+        (&self.suspect, &self.source)
+    }
+}
+
+/// `items` by their (suspect, source) pair, in order.
+fn grouped<'a, T: OfPair>(items: &[&'a T]) -> HashMap<(&'a str, &'a str), Vec<&'a T>> {
+    let mut out: HashMap<(&str, &str), Vec<&T>> = HashMap::new();
+    for item in items {
+        out.entry(item.pair()).or_default().push(item);
+    }
+    out
 }
 
 /// A length as a divisor (an empty range counts as one character, so nothing divides by 0).
