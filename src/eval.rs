@@ -115,6 +115,19 @@ pub struct Evaluation {
     pub sweep: Vec<Point>,
 }
 
+/// Document ids by the names a labels file may give them: the id itself, or the id without
+/// its extension (`g0pA_taska` for `g0pA_taska.txt`); an id spelt out wins over a stem.
+pub fn by_stem<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str, &'a str> {
+    let mut by_stem = HashMap::new();
+    for id in ids {
+        by_stem.insert(id, id);
+        if let Some((stem, _)) = id.rsplit_once('.') {
+            by_stem.entry(stem).or_insert(id);
+        }
+    }
+    by_stem
+}
+
 /// Scores `matches` (found with a rewrite coverage threshold at most the smallest of `sweep`)
 /// against `labels`. `ids` are the ids of every document read; `rewrite_coverage` is the
 /// threshold in force for the headline figures.
@@ -126,14 +139,7 @@ pub fn evaluate(
     rewrite_coverage: f64,
     sweep: &[f64],
 ) -> Evaluation {
-    // Resolve label ids to document ids, with or without the extension.
-    let mut by_stem: HashMap<&str, &str> = HashMap::new();
-    for id in ids {
-        by_stem.insert(id, id);
-        if let Some((stem, _)) = id.rsplit_once('.') {
-            by_stem.entry(stem).or_insert(id);
-        }
-    }
+    let by_stem = by_stem(ids.iter().map(String::as_str));
     let key = |a: &str, b: &str| -> (String, String) {
         if a <= b {
             (a.to_string(), b.to_string())

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use neardup::{Config, Error, StoreProblem};
+use neardup::{Config, Error};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -310,16 +310,6 @@ pub struct DetectorArgs {
     pub quiet: bool,
 }
 
-/// The flags of the analysis settings an index file keeps, in the order of
-/// `neardup::store::Settings::fields` ("" for a setting without a flag).
-pub const ANALYSIS_FLAGS: [&str; 5] = [
-    "--shingle-size",
-    "--num-hashes",
-    "--seed",
-    "--threshold",
-    "",
-];
-
 /// An extension for `--ext`: anything but nothing (a leading dot is dropped when files are
 /// matched, by the library).
 fn parse_extension(text: &str) -> Result<String, String> {
@@ -353,26 +343,12 @@ pub fn flag(setting: &str) -> Option<&'static str> {
 }
 
 /// A library error as the CLI prints it: a setting is named by its flag (`invalid
-/// --num-hashes: …`, `news.ndx: index built with --shingle-size 5, but 4 was given`).
+/// --num-hashes: …`). (A flag that conflicts with an index's stored settings is said before
+/// the index is opened; see `index::open`.)
 pub fn message(err: &Error) -> String {
     match err {
         Error::Config { field, reason } => match flag(field) {
             Some(flag) => format!("invalid {flag}: {reason}"),
-            None => err.to_string(),
-        },
-        Error::Store {
-            path,
-            problem:
-                StoreProblem::Settings {
-                    field,
-                    stored,
-                    given,
-                },
-        } => match flag(field) {
-            Some(flag) => format!(
-                "{}: index built with {flag} {stored}, but {given} was given",
-                path.display()
-            ),
             None => err.to_string(),
         },
         _ => err.to_string(),
@@ -385,16 +361,22 @@ pub fn validate(config: &Config) -> Result<(), String> {
 }
 
 impl DetectorArgs {
-    /// Which of the analysis settings an index file keeps were given as flags, in the order
-    /// of [`ANALYSIS_FLAGS`].
-    pub fn analysis_given(&self) -> [bool; 5] {
-        [
-            self.shingle_size.is_some(),
-            self.num_hashes.is_some(),
-            self.seed.is_some(),
-            self.threshold.is_some(),
-            false,
-        ]
+    /// Whether the flag of this library setting (a `Config` field name) was given.
+    pub fn gives(&self, setting: &str) -> bool {
+        match setting {
+            "shingle_size" => self.shingle_size.is_some(),
+            "num_hashes" => self.num_hashes.is_some(),
+            "seed" => self.seed.is_some(),
+            "threshold" => self.threshold.is_some(),
+            "max_file_bytes" => self.max_file_bytes.is_some(),
+            "passage_threshold" => self.passage_threshold.is_some(),
+            "rewrite_coverage" => self.rewrite_coverage.is_some(),
+            "rewrite_min_passages" => self.rewrite_min_passages.is_some(),
+            "boilerplate_min_docs" => self.boilerplate_min_docs.is_some(),
+            "verify_margin" => self.verify_margin.is_some(),
+            "rewrites" => self.no_rewrites,
+            _ => false,
+        }
     }
 
     /// The library config: the defaults, with each flag given applied through its setter.

@@ -4,9 +4,9 @@ use std::io::{self, BufWriter, Write};
 
 use std::collections::HashMap;
 
-use neardup::Document;
 use neardup::eval::passages::{self, Case, PanReport, PanScore};
 use neardup::eval::{self, Evaluation, Labels, Point};
+use neardup::{DocId, Document, Index};
 use serde_json::json;
 
 use super::args::{EvalArgs, EvalFormat};
@@ -50,12 +50,26 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
     let lowest = config
         .clone()
         .rewrite_coverage(SWEEP.iter().copied().fold(threshold, f64::min));
-    let docs = Docs::new(&batch.documents);
-    let matches = if args.pairwise {
-        judge_labelled(&lowest, &labels, &docs, args.detector.quiet)?
+    // The documents stay where they are: in the batch (pairwise) or in the scan's index.
+    let scanned: Index;
+    let (documents, matches): (Vec<&Document>, _) = if args.pairwise {
+        let documents: Vec<&Document> = batch.documents.iter().collect();
+        let matches = judge_labelled(
+            &lowest,
+            &labels,
+            &Docs::new(&documents),
+            args.detector.quiet,
+        )?;
+        (documents, matches)
     } else {
-        steps::detect(lowest, batch.documents.clone(), args.detector.quiet)?.1
+        let (index, matches) = steps::detect(lowest, batch.documents, args.detector.quiet)?;
+        scanned = index;
+        let documents = (0..scanned.len() as u32)
+            .filter_map(|i| scanned.document(DocId(i)))
+            .collect();
+        (documents, matches)
     };
+    let docs = Docs::new(&documents);
     let mut result = eval::evaluate(&matches, &ids, &labels, &args.positive, threshold, SWEEP);
     if args.pairwise {
         // Unlabelled pairs were not judged: there are no cross pairs to count.
@@ -87,25 +101,20 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
 
 /// The documents read, by id and by id without its extension (as labels may name them).
 struct Docs<'a> {
+    by_stem: HashMap<&'a str, &'a str>,
     by_id: HashMap<&'a str, &'a Document>,
 }
 
 impl<'a> Docs<'a> {
-    fn new(documents: &'a [Document]) -> Docs<'a> {
-        let mut by_id = HashMap::new();
-        for d in documents {
-            by_id.insert(d.id.as_str(), d);
+    fn new(documents: &[&'a Document]) -> Docs<'a> {
+        Docs {
+            by_stem: eval::by_stem(documents.iter().map(|d| d.id.as_str())),
+            by_id: documents.iter().map(|d| (d.id.as_str(), *d)).collect(),
         }
-        for d in documents {
-            if let Some((stem, _)) = d.id.rsplit_once('.') {
-                by_id.entry(stem).or_insert(d);
-            }
-        }
-        Docs { by_id }
     }
 
     fn get(&self, id: &str) -> Option<&'a Document> {
-        self.by_id.get(id).copied()
+        self.by_id.get(self.by_stem.get(id)?).copied()
     }
 }
 

@@ -11,8 +11,7 @@ use neardup::store::Settings;
 use neardup::{Config, Document, Store, StoreProblem};
 
 use super::args::{
-    ANALYSIS_FLAGS, CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexRepairArgs,
-    IndexStatsArgs,
+    CheckArgs, Format, IndexAddArgs, IndexCompactArgs, IndexRepairArgs, IndexStatsArgs,
 };
 use super::progress::Progress;
 use super::steps;
@@ -36,7 +35,7 @@ enum Access {
 fn open(
     db: &Path,
     config: Config,
-    given: [bool; 5],
+    given: &dyn Fn(&str) -> bool,
     access: Access,
     progress: &Progress,
 ) -> Result<Store, String> {
@@ -52,8 +51,8 @@ fn open(
     let stored = Settings::read(db).map_err(|e| damaged(db, e))?;
     let wanted = Settings::of(&config);
     let pairs = stored.fields().into_iter().zip(wanted.fields());
-    for (((_, held), (_, value)), (flag, given)) in pairs.zip(ANALYSIS_FLAGS.iter().zip(given)) {
-        if given && held != value {
+    for ((name, held), (_, value)) in pairs {
+        if let Some(flag) = super::args::flag(name).filter(|_| given(name) && held != value) {
             return Err(format!(
                 "{}: the index was built with {flag} {held}, but {flag} {value} was given (leave {flag} out to use the index's own)",
                 db.display()
@@ -125,7 +124,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, String> {
     let store = open(
         &args.db,
         config.clone(),
-        args.detector.analysis_given(),
+        &|setting| args.detector.gives(setting),
         access,
         &progress,
     )?;
@@ -216,7 +215,7 @@ pub fn add(args: &IndexAddArgs) -> Result<u8, String> {
     let store = open(
         &args.db,
         config.clone(),
-        args.detector.analysis_given(),
+        &|setting| args.detector.gives(setting),
         Access::Create,
         &progress,
     )?;
@@ -282,7 +281,7 @@ pub fn stats(args: &IndexStatsArgs) -> Result<u8, String> {
     let store = open(
         &args.db,
         Config::default(),
-        [false; 5],
+        &|_| false,
         Access::Read,
         &progress,
     )?;
@@ -325,7 +324,7 @@ pub fn compact(args: &IndexCompactArgs) -> Result<u8, String> {
     steps::start_threads(args.run.threads)?;
     let config = args.store.apply(Config::default());
     let progress = Progress::new(args.run.quiet);
-    let store = open(&args.db, config, [false; 5], Access::Write, &progress)?;
+    let store = open(&args.db, config, &|_| false, Access::Write, &progress)?;
     let done = store.compact().map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
