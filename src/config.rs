@@ -22,9 +22,10 @@ use crate::error::{Error, Result};
 ///   Jaccard.
 /// * **128 hashes**, the common MinHash size: enough for a standard error of at most 0.044 on the
 ///   estimated Jaccard and for a banding with a sharp threshold.
-/// * **Rewrites**: `passage_threshold = 0.35`, `rewrite_coverage = 0.15` and
-///   `rewrite_min_passages = 2` were chosen on the Clough–Stevenson and MSRP sets; see
-///   [`rewrite`](crate::rewrite) for the measurements behind them.
+/// * **Rewrites and partial copies**: `passage_threshold = 0.35` was chosen on the
+///   Clough–Stevenson and MSRP sets (see [`rewrite`](crate::rewrite)); `min_score = 0.5` is
+///   the cut of the fitted [`verdict`](crate::verdict) model, whose cross-validated figures
+///   are in `src/verdict/fitted.rs`.
 /// * **`false_negative_weight = 0.95`**: bands and rows minimise a weighted sum of false-positive
 ///   and false-negative probability mass (see [`lsh::shape`](crate::lsh::shape)). Every candidate
 ///   is verified exactly, so a false positive costs only a little time while a false negative
@@ -65,12 +66,11 @@ pub struct Config {
     /// Smallest weighted Jaccard (0..=1; see [`rewrite`](crate::rewrite)) of two passages that
     /// are aligned as a rewrite of one another. Default 0.35.
     pub passage_threshold: f64,
-    /// Smallest coverage (0..=1) of the more covered document for a rewrite. Default 0.15.
-    pub rewrite_coverage: f64,
-    /// Smallest number of aligned passages for a rewrite. Default 2. Two documents of one
-    /// sentence each need only that sentence aligned: they are judged by the sentence
-    /// verifier alone (as a paraphrase test set such as MSRP asks).
-    pub rewrite_min_passages: usize,
+    /// Smallest [verdict](crate::verdict) score (0..=1) for which a pair that is not a
+    /// duplicate is flagged as a rewrite or partial copy. Default 0.5. Two documents of one
+    /// sentence each are judged by the sentence verifier alone (as a paraphrase test set
+    /// such as MSRP asks): their score is the similarity of the two sentences.
+    pub min_score: f64,
     /// A passage found (with the same content words) in at least this many documents is
     /// boilerplate and never counts as copying. Default 10.
     pub boilerplate_min_docs: u32,
@@ -108,8 +108,7 @@ impl Default for Config {
             false_negative_weight: 0.95,
             max_file_bytes: 10 * 1024 * 1024,
             passage_threshold: 0.35,
-            rewrite_coverage: 0.15,
-            rewrite_min_passages: 2,
+            min_score: 0.5,
             boilerplate_min_docs: 10,
             direction_margin: 0.1,
             verify_margin: 4.0,
@@ -175,15 +174,9 @@ impl Config {
         self
     }
 
-    /// Sets [`Config::rewrite_coverage`] (share in (0, 1]; default 0.15).
-    pub fn rewrite_coverage(mut self, share: f64) -> Config {
-        self.rewrite_coverage = share;
-        self
-    }
-
-    /// Sets [`Config::rewrite_min_passages`] (passages, at least 1; default 2).
-    pub fn rewrite_min_passages(mut self, passages: usize) -> Config {
-        self.rewrite_min_passages = passages;
+    /// Sets [`Config::min_score`] (score in (0, 1]; default 0.5).
+    pub fn min_score(mut self, score: f64) -> Config {
+        self.min_score = score;
         self
     }
 
@@ -271,12 +264,9 @@ impl Config {
             let got = self.passage_threshold;
             return bad("passage_threshold", format!("must be in (0, 1], got {got}"));
         }
-        if !unit(self.rewrite_coverage) {
-            let got = self.rewrite_coverage;
-            return bad("rewrite_coverage", format!("must be in (0, 1], got {got}"));
-        }
-        if self.rewrite_min_passages == 0 {
-            return bad("rewrite_min_passages", "must be at least 1".into());
+        if !unit(self.min_score) {
+            let got = self.min_score;
+            return bad("min_score", format!("must be in (0, 1], got {got}"));
         }
         if self.boilerplate_min_docs < 2 {
             let got = self.boilerplate_min_docs;

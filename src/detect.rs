@@ -12,9 +12,11 @@ use crate::lsh;
 use crate::minhash::{MinHasher, OnePermutation, Signature};
 use crate::normalize::{self, Token};
 use crate::passage::{self, Passage as Sentence, Passages};
-use crate::report::{Direction, Kind, Match};
+use crate::report::{Direction, Kind, Match, WHOLE_SHARE};
+use crate::reuse::{self, Reused};
 use crate::rewrite::{self, Stats};
 use crate::shingle;
+use crate::verdict::Features;
 use crate::verify;
 
 /// Bands and rows of the passage tables: 32 bands of 3 rows over the content words of each
@@ -27,10 +29,10 @@ pub(crate) const PASSAGE_ROWS: usize = 3;
 /// A document pair is a rewrite candidate when at least this many distinct pairs of their
 /// sentences (neither boilerplate) share a bucket in some band, and at least one of them is
 /// similar enough to align (weighted similarity at least
-/// [`Config::passage_threshold`]). A rewrite aligns at least
-/// [`Config::rewrite_min_passages`] sentences (2 by default), so a pair with one colliding
-/// sentence pair seldom is one; its second aligned pair may be a weak one that the tables
-/// missed, so only one need pass the similarity. Counting sentence pairs rather than band
+/// [`Config::passage_threshold`]). A pair with one colliding sentence pair seldom shares a
+/// passage worth a flag (one shared sentence scores low, see [`verdict`](crate::verdict));
+/// its second aligned pair may be a weak one that the tables missed, so only one need pass
+/// the similarity. Counting sentence pairs rather than band
 /// collisions matters for shared sentences, which collide in every band; checking a
 /// similarity before aligning whole documents matters for large corpora, where sentences
 /// that share a few common words collide by the million.
@@ -93,6 +95,29 @@ impl Boilerplate<'_> {
     pub(crate) fn is(&self, fingerprint: u64) -> bool {
         let extra = u32::from(self.extra.binary_search(&fingerprint).is_ok());
         self.stats.documents_with(fingerprint) + extra >= self.min_docs
+    }
+}
+
+/// The verdict on one pair's alignment (see [`Detector::judge`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Judged {
+    pub(crate) alignment: rewrite::Alignment,
+    pub(crate) reused: Vec<Reused>,
+    pub(crate) features: Features,
+    pub(crate) score: f64,
+    pub(crate) flagged: bool,
+}
+
+impl Judged {
+    /// The same verdict with the two documents' roles exchanged.
+    fn swapped(self) -> Judged {
+        let mut reused: Vec<Reused> = self.reused.into_iter().map(Reused::swapped).collect();
+        reused.sort_by_key(|p| (p.a, p.b));
+        Judged {
+            alignment: self.alignment.swapped(),
+            reused,
+            ..self
+        }
     }
 }
 
@@ -310,25 +335,82 @@ impl Detector {
             containment_b: scores.containment_b,
             coverage,
             passages,
+            score: 1.0,
+            reused: Vec::new(),
         };
         self.directed(found, doc_a, doc_b)
     }
 
-    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some`
-    /// alignment if enough passages align and they cover enough of the more covered document.
+    /// Verifies a rewrite candidate by aligning the two documents' passages: `Some` verdict
+    /// if it flags the pair (see [`Detector::judge`]).
     pub(crate) fn check_rewrite(
         &self,
         a: Side,
         b: Side,
         aligner_a: &rewrite::Aligner,
         weighted_b: &rewrite::WeightedPassages,
-    ) -> Option<rewrite::Alignment> {
+    ) -> Option<Judged> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
         }
         let alignment = aligner_a.align(weighted_b, self.config.passage_threshold);
-        let sentences = (a.1.passages.len(), b.1.passages.len());
-        self.passes(&alignment, sentences).then_some(alignment)
+        if alignment.candidates.is_empty() {
+            return None;
+        }
+        let judged = self.judge(a, b, (aligner_a.passages(), weighted_b), alignment);
+        judged.flagged.then_some(judged)
+    }
+
+    /// The verdict on an alignment of `a` and `b`: its reused passages, their signals and
+    /// score, and whether the score reaches [`Config::min_score`]. Two documents of one
+    /// sentence each are judged by the sentence verifier alone: their score is the
+    /// similarity of the two sentences, and they are flagged when the sentences align.
+    pub(crate) fn judge(
+        &self,
+        a: Side,
+        b: Side,
+        (wa, wb): (&rewrite::WeightedPassages, &rewrite::WeightedPassages),
+        alignment: rewrite::Alignment,
+    ) -> Judged {
+        // Passages are grouped along one document first: judged in one order (by id), so a
+        // pair gets one verdict whichever document is the probe.
+        if (&b.0.id, &b.0.text) < (&a.0.id, &a.0.text) {
+            return self.judge(b, a, (wb, wa), alignment.swapped()).swapped();
+        }
+        let mut reused = reuse::passages(
+            &alignment,
+            (&a.0.text, &a.1.passages, wa),
+            (&b.0.text, &b.1.passages, wb),
+        );
+        let k = self.config.shingle_size;
+        let words = |p: &Profile| if p.is_empty() { 0 } else { p.shingles + k - 1 };
+        let (na, nb) = (words(a.1), words(b.1));
+        let share = |n: usize, of: usize| {
+            if of == 0 {
+                0.0
+            } else {
+                (n as f64 / of as f64).min(1.0)
+            }
+        };
+        for r in &mut reused {
+            r.share_a = share(r.words_a, na);
+            r.share_b = share(r.words_b, nb);
+        }
+        let features = Features::of(&reused, (na, nb));
+        let (score, flagged) = if (a.1.passages.len(), b.1.passages.len()) == (1, 1) {
+            let best = alignment.links.first().map_or(0.0, |l| l.similarity);
+            (best, !alignment.links.is_empty())
+        } else {
+            let score = features.score();
+            (score, score >= self.config.min_score)
+        };
+        Judged {
+            alignment,
+            reused,
+            features,
+            score,
+            flagged,
+        }
     }
 
     /// Whether colliding sentence pairs make a rewrite candidate worth aligning: at least
@@ -348,30 +430,20 @@ impl Detector {
         false
     }
 
-    /// Whether an alignment of documents of `sentences` passages each makes a rewrite:
-    /// enough aligned passages ([`Config::rewrite_min_passages`], or the one sentence of each
-    /// when both documents are a single sentence: the pair is then judged by the sentence
-    /// verifier alone), covering enough of the more covered document.
-    pub(crate) fn passes(&self, alignment: &rewrite::Alignment, sentences: (usize, usize)) -> bool {
-        let coverage = alignment.coverage_a.max(alignment.coverage_b);
-        let needed = if sentences == (1, 1) {
-            1
-        } else {
-            self.config.rewrite_min_passages
-        };
-        alignment.links.len() >= needed && coverage >= self.config.rewrite_coverage
-    }
-
-    /// The rewrite match of two documents with their alignment, scored on their shingle sets.
+    /// The match of two documents with their verdict, scored on their shingle sets: a
+    /// [`Kind::Rewrite`] if the reused passages stretch over at least
+    /// [`WHOLE_SHARE`](crate::report::WHOLE_SHARE) of either text, else a
+    /// [`Kind::PartialCopy`].
     pub(crate) fn rewrite_match(
         &self,
         a: Side,
         b: Side,
-        alignment: &rewrite::Alignment,
+        judged: &Judged,
         set_a: &[u64],
         set_b: &[u64],
     ) -> Match {
         let scores = verify::scores(set_a, set_b);
+        let alignment = &judged.alignment;
         let passages = alignment
             .links
             .iter()
@@ -382,7 +454,43 @@ impl Detector {
             })
             .collect();
         let coverage = Some((alignment.coverage_a, alignment.coverage_b));
-        self.matched(Kind::Rewrite, a, b, &scores, coverage, passages)
+        let extent = |text: &str, spans: &mut dyn Iterator<Item = crate::document::Span>| {
+            let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
+                (lo.min(s.start), hi.max(s.end))
+            });
+            if hi <= lo || text.is_empty() {
+                0.0
+            } else {
+                (hi - lo) as f64 / text.len() as f64
+            }
+        };
+        // Without reused passages (two one-sentence documents), the aligned sentences.
+        let spans: Vec<(crate::Span, crate::Span)> = if judged.reused.is_empty() {
+            alignment
+                .links
+                .iter()
+                .map(|l| (a.1.passages.get(l.a).span, b.1.passages.get(l.b).span))
+                .collect()
+        } else {
+            judged.reused.iter().map(|r| (r.a, r.b)).collect()
+        };
+        let whole = extent(&a.0.text, &mut spans.iter().map(|s| s.0)) >= WHOLE_SHARE
+            || extent(&b.0.text, &mut spans.iter().map(|s| s.1)) >= WHOLE_SHARE;
+        let kind = if whole {
+            Kind::Rewrite
+        } else {
+            Kind::PartialCopy
+        };
+        let mut found = self.matched(kind, a, b, &scores, coverage, passages);
+        found.score = judged.score;
+        found.reused = if found.a == a.0.id {
+            judged.reused.clone()
+        } else {
+            let mut r: Vec<Reused> = judged.reused.iter().cloned().map(Reused::swapped).collect();
+            r.sort_by_key(|p| (p.a, p.b));
+            r
+        };
+        found
     }
 
     /// Decides the direction: by `published` times when both documents have different ones,

@@ -83,11 +83,11 @@ pub struct LabelCount {
     pub errors: Vec<(String, String)>,
 }
 
-/// Precision, recall and F1 at one rewrite coverage threshold.
+/// Precision, recall and F1 at one verdict score cut.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
-    /// The rewrite coverage threshold.
-    pub rewrite_coverage: f64,
+    /// The cut on the verdict score ([`Config::min_score`](crate::Config::min_score)).
+    pub min_score: f64,
     /// True positives / all positives.
     pub recall: f64,
     /// True positives / (true positives + false positives).
@@ -111,7 +111,7 @@ pub struct Evaluation {
     pub unknown_ids: Vec<(String, String)>,
     /// The figures at the configured threshold.
     pub at_threshold: Point,
-    /// The figures over a range of rewrite coverage thresholds.
+    /// The figures over a range of score cuts.
     pub sweep: Vec<Point>,
 }
 
@@ -128,15 +128,15 @@ pub fn by_stem<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str, &
     by_stem
 }
 
-/// Scores `matches` (found with a rewrite coverage threshold at most the smallest of `sweep`)
-/// against `labels`. `ids` are the ids of every document read; `rewrite_coverage` is the
-/// threshold in force for the headline figures.
+/// Scores `matches` (found with a [`Config::min_score`] at most the smallest of `sweep`)
+/// against `labels`. `ids` are the ids of every document read; `min_score` is the cut in
+/// force for the headline figures.
 pub fn evaluate(
     matches: &[Match],
     ids: &[String],
     labels: &Labels,
     positive: &[String],
-    rewrite_coverage: f64,
+    min_score: f64,
     sweep: &[f64],
 ) -> Evaluation {
     let by_stem = by_stem(ids.iter().map(String::as_str));
@@ -147,16 +147,10 @@ pub fn evaluate(
             (b.to_string(), a.to_string())
         }
     };
-    // The score a flag needs: duplicates are flagged at any coverage threshold.
+    // The score of each match: duplicates are flagged at any cut.
     let scores: HashMap<(String, String), f64> = matches
         .iter()
-        .map(|m| {
-            let score = match m.kind {
-                Kind::Rewrite => m.coverage.map_or(0.0, |(a, b)| a.max(b)),
-                _ => f64::INFINITY,
-            };
-            (key(&m.a, &m.b), score)
-        })
+        .map(|m| (key(&m.a, &m.b), flag_score(m)))
         .collect();
     let flagged_at = |pair: &(String, String), t: f64| scores.get(pair).is_some_and(|&s| s >= t);
 
@@ -213,7 +207,7 @@ pub fn evaluate(
             2.0 * recall * precision / (recall + precision)
         };
         Point {
-            rewrite_coverage: t,
+            min_score: t,
             recall,
             precision,
             f1,
@@ -228,10 +222,7 @@ pub fn evaluate(
                 .filter(|(_, l)| **l == label)
                 .map(|(p, _)| p)
                 .collect();
-            let flagged = pairs
-                .iter()
-                .filter(|p| flagged_at(p, rewrite_coverage))
-                .count();
+            let flagged = pairs.iter().filter(|p| flagged_at(p, min_score)).count();
             let positive = is_positive(label);
             LabelCount {
                 label: label.to_string(),
@@ -240,7 +231,7 @@ pub fn evaluate(
                 flagged,
                 errors: pairs
                     .iter()
-                    .filter(|p| flagged_at(p, rewrite_coverage) != positive)
+                    .filter(|p| flagged_at(p, min_score) != positive)
                     .map(|p| (*p).clone())
                     .collect(),
             }
@@ -248,12 +239,12 @@ pub fn evaluate(
         .collect();
     let cross_flagged: Vec<(String, String)> = cross
         .iter()
-        .filter(|p| flagged_at(p, rewrite_coverage))
+        .filter(|p| flagged_at(p, min_score))
         .map(|p| (*p).clone())
         .collect();
     let other_flagged = scores
         .keys()
-        .filter(|p| flagged_at(p, rewrite_coverage))
+        .filter(|p| flagged_at(p, min_score))
         .filter(|p| !labelled.contains_key(*p) && !is_cross(p))
         .count();
     Evaluation {
@@ -262,14 +253,23 @@ pub fn evaluate(
         cross_flagged,
         other_flagged,
         unknown_ids,
-        at_threshold: point(rewrite_coverage),
+        at_threshold: point(min_score),
         sweep: sweep.iter().map(|&t| point(t)).collect(),
+    }
+}
+
+/// The score a match needs a cut at most: its verdict score, or for a duplicate any cut.
+pub fn flag_score(m: &Match) -> f64 {
+    match m.kind {
+        Kind::ExactDuplicate | Kind::NearDuplicate => f64::INFINITY,
+        _ => m.score,
     }
 }
 
 /// Judges each pair on its own, as `neardup compare` does without `--corpus`: an index of
 /// the two documents alone, so nothing else (no other document's boilerplate counts) bears
-/// on the verdict. Returns the match of each flagged pair, in order, `None` for the others.
+/// on the verdict. Returns each pair's [`Comparison`] (flagged or not, with its evidence and
+/// the verdict's signals), in order.
 /// Pairs are judged in parallel; `progress` is called once per pair, from any thread.
 ///
 /// # Errors
@@ -279,7 +279,7 @@ pub fn judge_pairs(
     config: &Config,
     pairs: &[(&Document, &Document)],
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Option<Match>>> {
+) -> Result<Vec<crate::Comparison>> {
     config.validate()?;
     pairs
         .par_iter()
@@ -290,7 +290,7 @@ pub fn judge_pairs(
                 .compare(DocId(0), DocId(1))
                 .expect("both documents were just inserted");
             progress();
-            Ok(judged.flagged.then_some(judged.found))
+            Ok(judged)
         })
         .collect()
 }
@@ -300,7 +300,7 @@ mod tests {
     use super::*;
     use crate::report::Direction;
 
-    fn rewrite(a: &str, b: &str, coverage: f64) -> Match {
+    fn rewrite(a: &str, b: &str, score: f64) -> Match {
         Match {
             kind: Kind::Rewrite,
             direction: Direction::Unknown,
@@ -310,8 +310,10 @@ mod tests {
             jaccard: 0.0,
             containment_a: 0.0,
             containment_b: 0.0,
-            coverage: Some((coverage, 0.0)),
+            coverage: Some((score, 0.0)),
             passages: Vec::new(),
+            score,
+            reused: Vec::new(),
         }
     }
 

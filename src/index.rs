@@ -356,7 +356,7 @@ impl Index {
         // are indexed for alignment once per run.
         let runs: Vec<&[(DocId, DocId)]> = rewrites.chunk_by(|x, y| x.0 == y.0).collect();
         let tally = Tally::new(Stage::Rewrites, rewrites.len(), progress);
-        let aligned: Vec<((DocId, DocId), rewrite::Alignment)> = runs
+        let aligned: Vec<((DocId, DocId), crate::detect::Judged)> = runs
             .par_iter()
             .flat_map_iter(|run| {
                 let a = run[0].0;
@@ -461,7 +461,7 @@ impl Index {
     /// # Example
     ///
     /// ```
-    /// use neardup::{Config, DocId, Document, Index, Kind};
+    /// use neardup::{Config, DocId, Document, Index};
     ///
     /// let mut index = Index::new(Config::default())?;
     /// index.insert_batch(vec![
@@ -470,8 +470,8 @@ impl Index {
     /// ])?;
     /// let c = index.compare(DocId(0), DocId(1)).unwrap();
     /// assert!(!c.flagged);
-    /// assert_eq!(c.found.kind, Kind::Rewrite);
-    /// assert!(c.found.passages.is_empty());
+    /// assert!(c.found.passages.is_empty() && c.found.reused.is_empty());
+    /// assert_eq!(c.not_flagged(index.config()).unwrap().reason, "no-passages");
     /// # Ok::<(), neardup::Error>(())
     /// ```
     pub fn compare(&self, a: DocId, b: DocId) -> Option<Comparison> {
@@ -487,6 +487,7 @@ impl Index {
             return Some(Comparison {
                 flagged: true,
                 found,
+                features: None,
             });
         }
         let boilerplate = self.detector.boilerplate(&self.stats, None);
@@ -495,11 +496,11 @@ impl Index {
             self.detector.weigh(&sb.1.passages, &boilerplate),
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
-        let sentences = (sa.1.passages.len(), sb.1.passages.len());
-        let flagged = self.detector.passes(&alignment, sentences);
+        let judged = self.detector.judge(sa, sb, (&wa, &wb), alignment);
+        let flagged = judged.flagged;
         let mut found = self
             .detector
-            .rewrite_match(sa, sb, &alignment, &ea.set, &eb.set);
+            .rewrite_match(sa, sb, &judged, &ea.set, &eb.set);
         if !flagged {
             // A pair not flagged has no source: `a` and `b` stay as given.
             if found.a != sa.0.id {
@@ -507,7 +508,11 @@ impl Index {
             }
             found = found.with_direction(Direction::Unknown);
         }
-        Some(Comparison { flagged, found })
+        Some(Comparison {
+            flagged,
+            found,
+            features: Some(judged.features),
+        })
     }
 
     /// The document and profile with this id (which must be in the index).
@@ -760,8 +765,11 @@ fn components(pairs: &[(DocId, DocId)]) -> Vec<Vec<(DocId, DocId)>> {
 pub struct Comparison {
     /// Whether the pair is flagged (as `found.kind`).
     pub flagged: bool,
-    /// The match, or for a pair not flagged its rewrite evidence (kind [`Kind::Rewrite`](crate::Kind::Rewrite)).
+    /// The match, or for a pair not flagged its rewrite evidence (kind
+    /// [`Kind::Rewrite`](crate::Kind::Rewrite) or [`Kind::PartialCopy`](crate::Kind::PartialCopy)).
     pub found: Match,
+    /// The signals the [verdict](crate::verdict) read, for a pair that is not a duplicate.
+    pub features: Option<crate::verdict::Features>,
 }
 
 impl Comparison {

@@ -21,6 +21,8 @@
 //! 7. [`align`]: the shared passages of each kept pair.
 //! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
 //!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
+//!    [`reuse`] groups aligned sentences into reused passages and [`verdict`] scores them: a
+//!    rewrite of the whole text, or a partial copy of some passages.
 //! 9. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
 //!
 //! [`Index`] ties 2–8 together in memory and owns the hasher and band tables its [`Config`]
@@ -72,10 +74,12 @@ pub mod minhash;
 pub mod normalize;
 pub mod passage;
 pub mod report;
+pub mod reuse;
 pub mod rewrite;
 mod search;
 pub mod shingle;
 pub mod store;
+pub mod verdict;
 pub mod verify;
 
 pub use config::{Config, NORMALIZE_VERSION};

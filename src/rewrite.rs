@@ -349,10 +349,39 @@ pub struct Link {
 pub struct Alignment {
     /// The aligned passages, in the order of the first document.
     pub links: Vec<Link>,
+    /// Every pair of passages similar enough to align, each passage in as many as it is
+    /// similar to (the one-to-one `links` are chosen from these), sorted by `(a, b)`: what
+    /// [`reuse::passages`](crate::reuse::passages) groups into reused stretches of text.
+    pub candidates: Vec<Link>,
     /// Share of the first document's (non-boilerplate) passage weight that is aligned.
     pub coverage_a: f64,
     /// Share of the second document's (non-boilerplate) passage weight that is aligned.
     pub coverage_b: f64,
+}
+
+impl Alignment {
+    /// The same alignment with the two documents' roles exchanged (links in the order of
+    /// the new first document).
+    pub fn swapped(self) -> Alignment {
+        let flip = |links: Vec<Link>| {
+            let mut out: Vec<Link> = links
+                .into_iter()
+                .map(|l| Link {
+                    a: l.b,
+                    b: l.a,
+                    similarity: l.similarity,
+                })
+                .collect();
+            out.sort_by_key(|l| (l.a, l.b));
+            out
+        };
+        Alignment {
+            links: flip(self.links),
+            candidates: flip(self.candidates),
+            coverage_a: self.coverage_b,
+            coverage_b: self.coverage_a,
+        }
+    }
 }
 
 /// Aligns the passages of two documents one to one (see the module docs), linking passages
@@ -449,6 +478,11 @@ impl<'a> Aligner<'a> {
         }
     }
 
+    /// The passages it indexes.
+    pub fn passages(&self) -> &'a WeightedPassages {
+        self.a
+    }
+
     /// Aligns the indexed document (as `a`) with `b`: the same as
     /// [`align`]`(a, b, threshold)`.
     pub fn align(&self, b: &WeightedPassages, threshold: f64) -> Alignment {
@@ -517,7 +551,10 @@ impl<'a> Aligner<'a> {
 }
 
 /// The one-to-one alignment chosen from candidate links (see the module docs).
-fn finish(a: &WeightedPassages, b: &WeightedPassages, mut links: Vec<Link>) -> Alignment {
+fn finish(a: &WeightedPassages, b: &WeightedPassages, links: Vec<Link>) -> Alignment {
+    let mut candidates = links.clone();
+    candidates.sort_by_key(|l| (l.a, l.b));
+    let mut links = links;
     let off_diagonal = |l: &Link| (l.a as f64 / a.len() as f64 - l.b as f64 / b.len() as f64).abs();
     links.sort_by(|x, y| {
         y.similarity
@@ -537,6 +574,7 @@ fn finish(a: &WeightedPassages, b: &WeightedPassages, mut links: Vec<Link>) -> A
     chosen.sort_by_key(|l| l.a);
     Alignment {
         links: chosen,
+        candidates,
         coverage_a: coverage(a, &used_a),
         coverage_b: coverage(b, &used_b),
     }

@@ -272,14 +272,11 @@ pub struct DetectorArgs {
     #[arg(long, value_name = "SIMILARITY")]
     pub passage_threshold: Option<f64>,
 
-    /// Share (0..=1] of the more covered document that aligned sentences must cover for a
-    /// rewrite [default: 0.15].
-    #[arg(long, value_name = "SHARE")]
-    pub rewrite_coverage: Option<f64>,
-
-    /// Aligned sentences needed for a rewrite [default: 2].
-    #[arg(long, value_name = "N")]
-    pub rewrite_min_passages: Option<usize>,
+    /// Smallest verdict score (0..=1] for a rewrite or partial copy: the fitted model's
+    /// estimate, from the pair's reused passages, that one document took text from the
+    /// other [default: 0.5].
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f64>,
 
     /// A sentence found in at least this many documents is boilerplate and never counts as
     /// copying [default: 10].
@@ -328,8 +325,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("seed", "--seed"),
     ("max_file_bytes", "--max-file-bytes"),
     ("passage_threshold", "--passage-threshold"),
-    ("rewrite_coverage", "--rewrite-coverage"),
-    ("rewrite_min_passages", "--rewrite-min-passages"),
+    ("min_score", "--min-score"),
     ("boilerplate_min_docs", "--boilerplate-min-docs"),
     ("verify_margin", "--verify-margin"),
     ("rewrites", "--no-rewrites"),
@@ -370,8 +366,7 @@ impl DetectorArgs {
             "threshold" => self.threshold.is_some(),
             "max_file_bytes" => self.max_file_bytes.is_some(),
             "passage_threshold" => self.passage_threshold.is_some(),
-            "rewrite_coverage" => self.rewrite_coverage.is_some(),
-            "rewrite_min_passages" => self.rewrite_min_passages.is_some(),
+            "min_score" => self.min_score.is_some(),
             "boilerplate_min_docs" => self.boilerplate_min_docs.is_some(),
             "verify_margin" => self.verify_margin.is_some(),
             "rewrites" => self.no_rewrites,
@@ -400,11 +395,8 @@ impl DetectorArgs {
         if let Some(v) = self.passage_threshold {
             config = config.passage_threshold(v);
         }
-        if let Some(v) = self.rewrite_coverage {
-            config = config.rewrite_coverage(v);
-        }
-        if let Some(v) = self.rewrite_min_passages {
-            config = config.rewrite_min_passages(v);
+        if let Some(v) = self.min_score {
+            config = config.min_score(v);
         }
         if let Some(v) = self.boilerplate_min_docs {
             config = config.boilerplate_min_docs(v);
@@ -548,6 +540,11 @@ pub struct EvalArgs {
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
 
+    /// With --pairwise: also write each judged pair's verdict signals to this TSV file (the
+    /// input of tools/fit-verdict.py).
+    #[arg(long, value_name = "TSV", requires = "pairwise")]
+    pub features: Option<PathBuf>,
+
     /// The detector's settings.
     #[command(flatten)]
     pub detector: DetectorArgs,
@@ -621,12 +618,8 @@ mod tests {
                 "invalid --passage-threshold: must be in (0, 1], got 0",
             ),
             (
-                Config::default().rewrite_coverage(1.5),
-                "invalid --rewrite-coverage: must be in (0, 1], got 1.5",
-            ),
-            (
-                Config::default().rewrite_min_passages(0),
-                "invalid --rewrite-min-passages: must be at least 1",
+                Config::default().min_score(1.5),
+                "invalid --min-score: must be in (0, 1], got 1.5",
             ),
             (
                 Config::default().boilerplate_min_docs(1),

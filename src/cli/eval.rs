@@ -13,8 +13,8 @@ use super::args::{EvalArgs, EvalFormat};
 use super::progress::Progress;
 use super::{EXIT_CLEAN, steps};
 
-/// The rewrite coverage thresholds of the sweep.
-const SWEEP: &[f64] = &[0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
+/// The verdict score cuts of the sweep.
+const SWEEP: &[f64] = &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /// Runs the evaluation and prints it; exits 0 when it ran.
 pub fn run(args: &EvalArgs) -> Result<u8, String> {
@@ -45,11 +45,11 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
         ));
     }
     let ids: Vec<String> = batch.documents.iter().map(|d| d.id.clone()).collect();
-    let threshold = config.rewrite_coverage;
-    // Find rewrites down to the lowest threshold of the sweep, then score at each.
+    let threshold = config.min_score;
+    // Find rewrites down to the lowest cut of the sweep, then score at each.
     let lowest = config
         .clone()
-        .rewrite_coverage(SWEEP.iter().copied().fold(threshold, f64::min));
+        .min_score(SWEEP.iter().copied().fold(threshold, f64::min));
     // The documents stay where they are: in the batch (pairwise) or in the scan's index.
     let scanned: Index;
     let (documents, matches): (Vec<&Document>, _) = if args.pairwise {
@@ -59,6 +59,7 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
             &labels,
             &Docs::new(&documents),
             args.detector.quiet,
+            args.features.as_deref(),
         )?;
         (documents, matches)
     } else {
@@ -135,16 +136,58 @@ fn judge_labelled(
     labels: &Labels,
     docs: &Docs<'_>,
     quiet: bool,
+    features: Option<&std::path::Path>,
 ) -> Result<Vec<neardup::Match>, String> {
-    let pairs: Vec<(&Document, &Document)> = labelled(labels, docs)
-        .into_iter()
-        .map(|(s, x, _)| (s, x))
-        .collect();
+    let labelled = labelled(labels, docs);
+    let pairs: Vec<(&Document, &Document)> = labelled.iter().map(|&(s, x, _)| (s, x)).collect();
     let progress = Progress::new(quiet);
     let bar = progress.bar("judging", pairs.len() as u64);
     let judged = eval::judge_pairs(config, &pairs, &|| bar.inc(1)).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    Ok(judged.into_iter().flatten().collect())
+    if let Some(path) = features {
+        write_features(path, &labelled, &judged)?;
+    }
+    Ok(judged
+        .into_iter()
+        .filter(|c| c.flagged)
+        .map(|c| c.found)
+        .collect())
+}
+
+/// Writes the verdict's signals of each judged pair as TSV (`--features`): source, suspect,
+/// label, whether flagged, kind, score, then each signal of [`neardup::verdict::NAMES`]
+/// (empty for duplicates, which the verdict does not judge).
+fn write_features(
+    path: &std::path::Path,
+    labelled: &[(&Document, &Document, &str)],
+    judged: &[neardup::Comparison],
+) -> Result<(), String> {
+    let mut text = String::from("source\tsuspect\tlabel\tflagged\tkind\tscore");
+    for name in neardup::verdict::NAMES {
+        text.push('\t');
+        text.push_str(name);
+    }
+    text.push('\n');
+    for ((s, x, label), c) in labelled.iter().zip(judged) {
+        let flagged = u8::from(c.flagged);
+        let row = format!(
+            "{}\t{}\t{label}\t{flagged}\t{}\t{:.6}",
+            s.id,
+            x.id,
+            c.found.kind.as_str(),
+            c.found.score
+        );
+        text.push_str(&row);
+        match &c.features {
+            Some(f) => f
+                .vector()
+                .iter()
+                .for_each(|v| text.push_str(&format!("\t{v:.6}"))),
+            None => neardup::verdict::NAMES.iter().for_each(|_| text.push('\t')),
+        }
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(|e| neardup::Error::io(path, e).to_string())
 }
 
 /// Share of labelled pairs judged right at the configured threshold.
@@ -186,9 +229,7 @@ fn score_passages(
                 })
         })
         .collect();
-    let flagged = |m: &&neardup::Match| {
-        m.kind != neardup::Kind::Rewrite || m.coverage.is_some_and(|(a, b)| a.max(b) >= threshold)
-    };
+    let flagged = |m: &&neardup::Match| eval::flag_score(m) >= threshold;
     let by_pair: HashMap<(&str, &str), &neardup::Match> = matches
         .iter()
         .filter(flagged)
@@ -310,8 +351,8 @@ fn write_text(
     let p = &e.at_threshold;
     writeln!(
         out,
-        "at rewrite_coverage {:.2}: precision {:.3}, recall {:.3}, F1 {:.3}",
-        p.rewrite_coverage, p.precision, p.recall, p.f1
+        "at min_score {:.2}: precision {:.3}, recall {:.3}, F1 {:.3}",
+        p.min_score, p.precision, p.recall, p.f1
     )?;
     if pairwise {
         writeln!(
@@ -340,7 +381,7 @@ fn write_text(
     writeln!(out)?;
     writeln!(
         out,
-        "sweep of rewrite_coverage (duplicates are flagged at every value):"
+        "sweep of min_score (duplicates are flagged at every value):"
     )?;
     writeln!(
         out,
@@ -351,7 +392,7 @@ fn write_text(
         writeln!(
             out,
             "  {:>8.2} {:>7.3} {:>9.3} {:>6.3}",
-            p.rewrite_coverage, p.recall, p.precision, p.f1
+            p.min_score, p.recall, p.precision, p.f1
         )?;
     }
     Ok(())
@@ -373,7 +414,7 @@ fn list_errors(out: &mut dyn Write, what: &str, pairs: &[(String, String)]) -> i
 
 fn point(p: &Point) -> serde_json::Value {
     json!({
-        "rewrite_coverage": p.rewrite_coverage,
+        "min_score": p.min_score,
         "recall": p.recall,
         "precision": p.precision,
         "f1": p.f1,

@@ -300,13 +300,20 @@ pub fn detections(
     };
     let (in_suspect, in_source) = (char_offsets(suspect_text), char_offsets(source_text));
     let chars = |offsets: &[usize], span: crate::Span| offsets[span.start]..offsets[span.end];
-    m.passages
+    // A rewrite or partial copy reports its reused passages (sentences grouped into
+    // stretches of text, as PAN's cases are); a duplicate its shared runs.
+    let spans: Vec<(crate::Span, crate::Span)> = if m.reused.is_empty() {
+        m.passages.iter().map(|p| (p.a, p.b)).collect()
+    } else {
+        m.reused.iter().map(|p| (p.a, p.b)).collect()
+    };
+    spans
         .iter()
         .map(|p| {
             let (s, r) = if suspect == m.a {
-                (p.a, p.b)
+                (p.0, p.1)
             } else {
-                (p.b, p.a)
+                (p.1, p.0)
             };
             Detection {
                 suspect: suspect.to_string(),

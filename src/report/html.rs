@@ -202,10 +202,11 @@ pub fn index_page<'t>(
     let count = |kind: Kind| matches.iter().filter(|m| m.kind == kind).count();
     let _ = writeln!(
         page,
-        "<p class=\"counts\">{} exact-duplicate, {} near-duplicate, {} rewrite</p>",
+        "<p class=\"counts\">{} exact-duplicate, {} near-duplicate, {} rewrite, {} partial-copy</p>",
         count(Kind::ExactDuplicate),
         count(Kind::NearDuplicate),
-        count(Kind::Rewrite)
+        count(Kind::Rewrite),
+        count(Kind::PartialCopy)
     );
     // Column headers name the roles the rows use.
     let known = matches.iter().filter(|m| m.direction.is_known()).count();
@@ -261,7 +262,7 @@ pub fn index_page<'t>(
 /// covered article for rewrites.
 fn strength(m: &Match) -> f64 {
     match m.coverage {
-        Some((a, b)) if m.kind == Kind::Rewrite => a.max(b),
+        Some((a, b)) if m.kind != Kind::ExactDuplicate && m.kind != Kind::NearDuplicate => a.max(b),
         _ => m.jaccard,
     }
 }
@@ -288,14 +289,14 @@ fn legend(m: &Match, ra: &str, rb: &str) -> String {
         format!(
             "a passage of one text and its counterpart in the other, under the same number; \
              click it to jump to the other side. {}",
-            if m.kind == Kind::Rewrite {
-                "In a rewrite a passage is a sentence aligned with a sentence that says the same in other words."
+            if m.coverage.is_some() {
+                "In a rewrite or partial copy a passage is a sentence aligned with a sentence that says the same in other words."
             } else {
                 "In a duplicate a passage is a run of at least 5 words both texts hold in the same order."
             }
         ),
     )];
-    if m.kind == Kind::Rewrite {
+    if m.coverage.is_some() {
         items.push((
             "marked word",
             "a word whose stem the counterpart passage also has; common function words \
@@ -404,7 +405,7 @@ fn marked_text(side: &Side<'_>, kind: Kind) -> String {
             "<a class=\"passage\" id=\"{}-{n}\" href=\"#{}-{n}\"><sup>{n}</sup>",
             side.anchor, side.other_anchor
         );
-        if kind == Kind::Rewrite {
+        if matches!(kind, Kind::Rewrite | Kind::PartialCopy) {
             out.push_str(&shared_words(side.text, span, side.other_text, other));
         } else {
             out.push_str(&escape(&side.text[span.start..span.end]));

@@ -9,7 +9,7 @@
 //! {"type":"pair","kind":"exact-duplicate","a":"business-007.txt","b":"business-253.txt","direction":"unknown","jaccard":1.0,"estimated_jaccard":1.0,"containment":{"a":1.0,"b":1.0},"passages":[{"a":[0,2391],"b":[0,2391],"similarity":1.0}]}
 //! {"type":"pair","kind":"rewrite","source":"seeds/000.txt","copy":"seeds/001.txt","direction":"coverage","jaccard":0.0166,"estimated_jaccard":0.0156,"containment":{"source":0.0238,"copy":0.0554},"coverage":{"source":0.1325,"copy":0.3842},"passages":[{"source":[1014,1226],"copy":[324,567],"similarity":0.4179}]}
 //! {"type":"skipped","path":"news/bad.bin","reason":"binary","severity":"warning","message":"news/bad.bin: binary file (NUL byte at byte 12)"}
-//! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"rewrites":0,"skipped":1,"elapsed_seconds":0.412}
+//! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"rewrites":0,"partial_copies":0,"skipped":1,"elapsed_seconds":0.412}
 //! ```
 //!
 //! The two documents of a pair are named by role: `source` and `copy` when the direction is
@@ -38,6 +38,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::align::Passage;
 use crate::report::{Match, NotFlagged, Report, Severity, Skipped, Summary};
+use crate::reuse::Reused;
 
 /// Pair records formatted per task by [`write_jsonl`].
 const RECORDS_PER_TASK: usize = 1024;
@@ -196,7 +197,34 @@ fn scores<M: SerializeMap>(map: &mut M, m: &Match) -> Result<(), M::Error> {
         .iter()
         .map(|p| PassageRecord(ra, rb, p))
         .collect();
-    map.serialize_entry("passages", &passages)
+    map.serialize_entry("passages", &passages)?;
+    map.serialize_entry("score", &score(m.score))?;
+    if m.coverage.is_some() {
+        let reused: Vec<ReusedRecord<'_>> =
+            m.reused.iter().map(|p| ReusedRecord(ra, rb, p)).collect();
+        map.serialize_entry("reused", &reused)?;
+    }
+    Ok(())
+}
+
+/// A reused passage: spans, words, shares and sentences by role, then its similarity,
+/// phrasing and kind of reuse.
+struct ReusedRecord<'a>(&'static str, &'static str, &'a Reused);
+
+impl Serialize for ReusedRecord<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let ReusedRecord(ra, rb, p) = *self;
+        let mut map = ser.serialize_map(Some(8))?;
+        map.serialize_entry(ra, &[p.a.start, p.a.end])?;
+        map.serialize_entry(rb, &[p.b.start, p.b.end])?;
+        map.serialize_entry("words", &Roles(ra, p.words_a, rb, p.words_b))?;
+        map.serialize_entry("share", &Roles(ra, score(p.share_a), rb, score(p.share_b)))?;
+        map.serialize_entry("sentences", &Roles(ra, p.sentences_a, rb, p.sentences_b))?;
+        map.serialize_entry("similarity", &score(p.similarity))?;
+        map.serialize_entry("phrasing", &score(p.phrasing))?;
+        map.serialize_entry("how", p.how.as_str())?;
+        map.end()
+    }
 }
 
 /// Why a compared pair was not flagged, with its evidence as a pair record has it (roles
@@ -282,6 +310,7 @@ impl Serialize for SummaryRecord<'_> {
         map.serialize_entry("exact_duplicates", &r.count(Kind::ExactDuplicate))?;
         map.serialize_entry("near_duplicates", &r.count(Kind::NearDuplicate))?;
         map.serialize_entry("rewrites", &r.count(Kind::Rewrite))?;
+        map.serialize_entry("partial_copies", &r.count(Kind::PartialCopy))?;
         map.serialize_entry("skipped", skipped)?;
         let seconds = (elapsed.as_secs_f64() * 1000.0).round() / 1000.0;
         map.serialize_entry("elapsed_seconds", &seconds)?;
@@ -312,6 +341,8 @@ mod tests {
                     b: Span::new(3, 15),
                     similarity: 1.0,
                 }],
+                score: 1.0,
+                reused: Vec::new(),
             }],
             skipped: vec![Skipped {
                 path: "x.bin".into(),
@@ -334,11 +365,11 @@ mod tests {
         write_jsonl(&mut out, &sample()).unwrap();
         let text = String::from_utf8(out).unwrap();
         let want = concat!(
-            r#"{"type":"pair","kind":"near-duplicate","source":"s","copy":"c","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,12],"copy":[3,15],"similarity":1.0}]}"#,
+            r#"{"type":"pair","kind":"near-duplicate","source":"s","copy":"c","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,12],"copy":[3,15],"similarity":1.0}],"score":1.0}"#,
             "\n",
             r#"{"type":"skipped","path":"x.bin","reason":"binary","severity":"warning","message":"x.bin: binary file (NUL byte at byte 0)"}"#,
             "\n",
-            r#"{"type":"summary","documents":2,"bytes":30,"pairs":1,"exact_duplicates":0,"near_duplicates":1,"rewrites":0,"skipped":1,"elapsed_seconds":1.234}"#,
+            r#"{"type":"summary","documents":2,"bytes":30,"pairs":1,"exact_duplicates":0,"near_duplicates":1,"rewrites":0,"partial_copies":0,"skipped":1,"elapsed_seconds":1.234}"#,
             "\n",
         );
         assert_eq!(text, want);

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::align::Passage;
 use crate::error::{Error, InputProblem};
+use crate::reuse::Reused;
 
 /// The kind of reuse a [`Match`] shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,18 +19,31 @@ pub enum Kind {
     ExactDuplicate,
     /// Exact Jaccard of the shingle sets at or above the threshold.
     NearDuplicate,
-    /// Below the near-duplicate threshold, but enough passages are rewrites of one another
-    /// (see [`rewrite`](crate::rewrite)).
+    /// Below the near-duplicate threshold, but the [verdict](crate::verdict) flags its
+    /// reused passages, and they stretch over at least [`WHOLE_SHARE`] of one document:
+    /// that document as a whole retells the other, or a part of it (see
+    /// [`rewrite`](crate::rewrite)).
     Rewrite,
+    /// Below the near-duplicate threshold, and the verdict flags its reused passages, but
+    /// they stretch over less than [`WHOLE_SHARE`] of each document: passages of one text
+    /// lifted into another, at any share of either.
+    PartialCopy,
 }
 
+/// Share (of its text, in bytes) of a document that its reused passages must stretch over,
+/// from the start of the first to the end of the last, for a flagged pair to be a
+/// [`Kind::Rewrite`] rather than a [`Kind::PartialCopy`]: half of one document.
+pub const WHOLE_SHARE: f64 = 0.5;
+
 impl Kind {
-    /// The name used in reports: `exact-duplicate`, `near-duplicate` or `rewrite`.
+    /// The name used in reports: `exact-duplicate`, `near-duplicate`, `rewrite` or
+    /// `partial-copy`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::ExactDuplicate => "exact-duplicate",
             Kind::NearDuplicate => "near-duplicate",
             Kind::Rewrite => "rewrite",
+            Kind::PartialCopy => "partial-copy",
         }
     }
 }
@@ -85,8 +99,16 @@ pub struct Match {
     /// For a rewrite: the share of `a` and of `b` covered by aligned passages (see
     /// [`rewrite`](crate::rewrite)); `None` for duplicates, whose containment says the same.
     pub coverage: Option<(f64, f64)>,
-    /// The passages the two share, in the order of `a`.
+    /// The passages the two share, in the order of `a`: for a duplicate, word-for-word
+    /// runs; otherwise each pair of aligned sentences.
     pub passages: Vec<Passage>,
+    /// How sure the verdict is, in [0, 1], for sorting: the [verdict](crate::verdict) score
+    /// of a rewrite or partial copy, 1 for a duplicate.
+    pub score: f64,
+    /// For a rewrite or partial copy: the reused passages, aligned sentences grouped into
+    /// stretches of text with their length, share and kind of reuse (see
+    /// [`reuse`](crate::reuse)), in the order of `a`; empty for a duplicate.
+    pub reused: Vec<Reused>,
 }
 
 impl Match {
@@ -122,6 +144,11 @@ impl Match {
             containment_a: self.containment_b,
             containment_b: self.containment_a,
             coverage: self.coverage.map(|(a, b)| (b, a)),
+            reused: {
+                let mut r: Vec<Reused> = self.reused.into_iter().map(Reused::swapped).collect();
+                r.sort_by_key(|p| (p.a, p.b));
+                r
+            },
             passages: {
                 let mut p: Vec<Passage> = self
                     .passages
@@ -149,13 +176,13 @@ impl Match {
 /// flagged, with the evidence that fell short.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotFlagged {
-    /// A stable code for the reason: `no-passages` (no sentences align), `too-few-passages`
-    /// (fewer than [`Config::rewrite_min_passages`](crate::Config::rewrite_min_passages)) or
-    /// `too-little-coverage` (they cover less than
-    /// [`Config::rewrite_coverage`](crate::Config::rewrite_coverage) of either document).
+    /// A stable code for the reason: `no-passages` (no sentences align),
+    /// `no-reused-passage` (sentences align, but none make a [reused
+    /// passage](crate::reuse)) or `low-score` (the [verdict](crate::verdict) score is below
+    /// [`Config::min_score`](crate::Config::min_score)).
     pub reason: &'static str,
-    /// The reason in words, e.g. `2 aligned passages cover at most 0.07; a rewrite needs 2
-    /// covering 0.15`.
+    /// The reason in words, e.g. `2 aligned sentences in 1 reused passage (longest 31 words)
+    /// score 0.21; a flag needs 0.50`.
     pub message: String,
     /// The scores and aligned passages of the pair, as a rewrite would have them; its
     /// direction is [`Direction::Unknown`] (a pair not flagged has no source), `a` and `b`
@@ -168,23 +195,28 @@ impl NotFlagged {
     /// gives it for a pair it does not flag) falls short of `config`'s rewrite thresholds.
     pub fn new(evidence: Match, config: &crate::Config) -> NotFlagged {
         let n = evidence.passages.len();
-        let most = evidence.coverage.map_or(0.0, |(a, b)| a.max(b));
-        let reason = if n == 0 {
-            "no-passages"
-        } else if n < config.rewrite_min_passages {
-            "too-few-passages"
-        } else {
-            "too-little-coverage"
+        let r = evidence.reused.len();
+        let reason = match (n, r) {
+            (0, _) => "no-passages",
+            (_, 0) => "no-reused-passage",
+            _ => "low-score",
         };
         let message = if n == 0 {
             "no passages align".to_string()
-        } else {
+        } else if r == 0 {
             format!(
-                "{n} aligned passage{} cover{} at most {most:.2}; a rewrite needs {} covering {:.2}",
+                "{n} aligned sentence{}, but no reused passage: that takes {} close together, or 1 verbatim",
                 if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" },
-                config.rewrite_min_passages,
-                config.rewrite_coverage
+                crate::reuse::MIN_SENTENCES
+            )
+        } else {
+            let longest = evidence.reused.iter().map(Reused::words).max().unwrap_or(0);
+            format!(
+                "{n} aligned sentence{} in {r} reused passage{} (longest {longest} words) score {:.2}; a flag needs {:.2}",
+                if n == 1 { "" } else { "s" },
+                if r == 1 { "" } else { "s" },
+                evidence.score,
+                config.min_score
             )
         };
         NotFlagged {

@@ -7,7 +7,7 @@
 //!     a [0, 1208) = b [112, 1320): "Russia and China toasted to their no limit … meeting filled with pledges"
 //!     a [1300, 1460) = b [1400, 1560): "After hosting Chinese leader Xi Jinping … previous night"
 //!
-//! 2225 documents read (5.03 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite), 0 skipped, 0.41 s
+//! 2225 documents read (5.03 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite, 0 partial-copy), 0 skipped, 0.41 s
 //! ```
 
 use std::io::{self, Write};
@@ -45,7 +45,7 @@ fn write_match<'t>(
     write_header(out, m)?;
     let (ra, rb) = roles(m);
     let n = m.passages.len();
-    let (noun, joiner) = if m.kind == Kind::Rewrite {
+    let (noun, joiner) = if m.coverage.is_some() {
         ("aligned passage", "~")
     } else {
         ("shared passage", "=")
@@ -62,7 +62,7 @@ fn write_match<'t>(
             "    {ra} [{}, {}) {joiner} {rb} [{}, {})",
             p.a.start, p.a.end, p.b.start, p.b.end
         )?;
-        if m.kind != Kind::Rewrite {
+        if m.coverage.is_none() {
             match text_a {
                 Some(text) => writeln!(out, ": \"{}\"", excerpt(text, p.a))?,
                 None => writeln!(out)?,
@@ -175,6 +175,29 @@ fn write_scores(out: &mut dyn Write, m: &Match) -> io::Result<()> {
             out,
             "  coverage by aligned passages: {ra} {ca:.4}, {rb} {cb:.4}"
         )?;
+        let n = m.reused.len();
+        writeln!(
+            out,
+            "  score {:.2}; {n} reused passage{} (byte offsets [start, end)):",
+            m.score,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &m.reused {
+            writeln!(
+                out,
+                "    {ra} [{}, {}) ~ {rb} [{}, {}): {} words, {:.0}% of {ra}, {:.0}% of {rb}, {} (phrasing {:.2}, similarity {:.2})",
+                p.a.start,
+                p.a.end,
+                p.b.start,
+                p.b.end,
+                p.words(),
+                p.share_a * 100.0,
+                p.share_b * 100.0,
+                p.how.as_str(),
+                p.phrasing,
+                p.similarity
+            )?;
+        }
     }
     Ok(())
 }
@@ -184,7 +207,7 @@ pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let pairs = report.matches.len();
     format!(
-        "{} document{} read ({:.2} MB): {pairs} pair{} flagged ({} exact-duplicate, {} near-duplicate, {} rewrite), {} skipped, {:.2} s",
+        "{} document{} read ({:.2} MB): {pairs} pair{} flagged ({} exact-duplicate, {} near-duplicate, {} rewrite, {} partial-copy), {} skipped, {:.2} s",
         s.documents,
         if s.documents == 1 { "" } else { "s" },
         s.bytes as f64 / 1e6,
@@ -192,6 +215,7 @@ pub fn summary_line(report: &Report) -> String {
         report.count(Kind::ExactDuplicate),
         report.count(Kind::NearDuplicate),
         report.count(Kind::Rewrite),
+        report.count(Kind::PartialCopy),
         s.skipped,
         s.elapsed.as_secs_f64()
     )
@@ -465,7 +489,7 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines[0],
-            "not flagged: 1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15"
+            "not flagged: 1 aligned sentence, but no reused passage: that takes 2 close together, or 1 verbatim"
         );
         assert_eq!(lines[1], "scores (not flagged): a = a.txt, b = b.txt");
         assert!(lines[2].starts_with("  jaccard "), "{out}");

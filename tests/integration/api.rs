@@ -266,7 +266,7 @@ fn bbc_exact_duplicates_and_lsh_recall() {
     let found = indexed(docs.clone()).pairs();
     let kinds: HashMap<(String, String), Kind> = pair_set(&found)
         .into_iter()
-        .filter(|(_, _, k)| *k != Kind::Rewrite)
+        .filter(|(_, _, k)| matches!(k, Kind::ExactDuplicate | Kind::NearDuplicate))
         .map(|(a, b, k)| ((a, b), k))
         .collect();
 
@@ -326,7 +326,7 @@ fn check_clough(also: &[std::path::PathBuf]) {
         &ids,
         &labels,
         &positive,
-        Config::default().rewrite_coverage,
+        Config::default().min_score,
         &[],
     );
     let count = |label: &str| e.labels.iter().find(|l| l.label == label).unwrap();

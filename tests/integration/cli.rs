@@ -46,7 +46,7 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
       source "China’s Foreign Ministry said in a statement tha … ally recognized borders."
       copy   "The United Nations Charter “must be observed and … try said in a statement."
 
-5 documents read (0.02 MB): 1 pair flagged (0 exact-duplicate, 0 near-duplicate, 1 rewrite), 0 skipped, T s
+5 documents read (0.02 MB): 1 pair flagged (0 exact-duplicate, 0 near-duplicate, 1 rewrite, 0 partial-copy), 0 skipped, T s
 "#,
         mask_elapsed(&out.stdout)
     );
@@ -81,15 +81,59 @@ fn check_record(record: &Value) {
                 "estimated_jaccard",
                 "containment",
                 "passages",
+                "score",
             ];
-            if kind == "rewrite" {
+            let score = obj["score"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&score), "{record}");
+            if kind == "rewrite" || kind == "partial-copy" {
                 want.push("coverage");
+                want.push("reused");
                 let c = obj["coverage"].as_object().unwrap();
                 assert!(c[ra].is_f64() && c[rb].is_f64() && c.len() == 2, "{record}");
+                for p in obj["reused"].as_array().unwrap() {
+                    let p = p.as_object().unwrap();
+                    let mut keys: Vec<&str> = p.keys().map(String::as_str).collect();
+                    keys.sort_unstable();
+                    let mut want = [
+                        ra,
+                        rb,
+                        "words",
+                        "share",
+                        "sentences",
+                        "similarity",
+                        "phrasing",
+                        "how",
+                    ];
+                    want.sort_unstable();
+                    assert_eq!(keys, want, "{record}");
+                    assert!(
+                        ["verbatim", "edited", "paraphrased"].contains(&p["how"].as_str().unwrap())
+                    );
+                    for role in [ra, rb] {
+                        let span = p[role].as_array().unwrap();
+                        assert!(
+                            span[0].as_u64().unwrap() < span[1].as_u64().unwrap(),
+                            "{record}"
+                        );
+                        assert!(p["words"][role].as_u64().unwrap() > 0, "{record}");
+                        let share = p["share"][role].as_f64().unwrap();
+                        assert!(share > 0.0 && share <= 1.0, "{record}");
+                    }
+                }
+            } else {
+                assert_eq!(score, 1.0, "a duplicate is certain: {record}");
             }
             want.sort_unstable();
             assert_eq!(keys, want, "{record}");
-            assert!(["exact-duplicate", "near-duplicate", "rewrite"].contains(&kind));
+            assert!(
+                [
+                    "exact-duplicate",
+                    "near-duplicate",
+                    "rewrite",
+                    "partial-copy"
+                ]
+                .contains(&kind)
+            );
             let direction = obj["direction"].as_str().unwrap();
             assert!(["timestamp", "coverage", "unknown"].contains(&direction));
             assert!(obj[ra].is_string() && obj[rb].is_string());
@@ -123,6 +167,7 @@ fn check_record(record: &Value) {
                 "exact_duplicates",
                 "near_duplicates",
                 "rewrites",
+                "partial_copies",
                 "skipped",
                 "elapsed_seconds",
             ];
@@ -179,7 +224,7 @@ near-duplicate: a = edited.txt, b = original.txt (direction unknown)
     a [0, 25) = b [0, 25): \"The city council voted on\"
     a [33, 232) = b [34, 233): \"to approve a new budget that raises spending on … of residents to the hall\"
 
-3 documents read (0.00 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite), 0 skipped, T s
+3 documents read (0.00 MB): 1 pair flagged (0 exact-duplicate, 1 near-duplicate, 0 rewrite, 0 partial-copy), 0 skipped, T s
 ",
         mask_elapsed(&out.stdout)
     );

@@ -304,7 +304,7 @@ fn r12_a_jsonl_id_that_is_a_file_id_is_a_loud_skip() {
         out.stderr
     );
     assert!(
-        mask_elapsed(&out.stdout).ends_with("2 documents read (0.00 MB): 0 pairs flagged (0 exact-duplicate, 0 near-duplicate, 0 rewrite), 1 skipped, T s\n"),
+        mask_elapsed(&out.stdout).ends_with("2 documents read (0.00 MB): 0 pairs flagged (0 exact-duplicate, 0 near-duplicate, 0 rewrite, 0 partial-copy), 1 skipped, T s\n"),
         "{}",
         out.stdout
     );
@@ -323,8 +323,7 @@ fn r12_option_errors_name_the_flag() {
         ("--num-hashes", "0", "must be 1..=1024, got 0"),
         ("--max-file-bytes", "0", "must be at least 1 byte"),
         ("--passage-threshold", "0", "must be in (0, 1], got 0"),
-        ("--rewrite-coverage", "1.5", "must be in (0, 1], got 1.5"),
-        ("--rewrite-min-passages", "0", "must be at least 1"),
+        ("--min-score", "1.5", "must be in (0, 1], got 1.5"),
         ("--boilerplate-min-docs", "1", "must be at least 2, got 1"),
         ("--verify-margin", "-1", "must be at least 0, got -1"),
     ];

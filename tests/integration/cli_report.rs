@@ -130,7 +130,7 @@ fn r12_compare_jsonl_says_why_a_pair_is_not_flagged() {
         (r["a"].as_str(), r["b"].as_str()),
         (Some(&c[..]), Some(&a[..]))
     );
-    assert_eq!(r["reason"], "too-few-passages");
+    assert_eq!(r["reason"], "no-reused-passage");
     assert_eq!(
         r["message"],
         "1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15"
@@ -244,7 +244,7 @@ fn r12_html_index_has_counts_headlines_and_order_and_pages_a_legend() {
     let index = read("index.html").unwrap();
     assert_eq!(
         texts(&index, ".counts"),
-        ["1 exact-duplicate, 2 near-duplicate, 1 rewrite"]
+        ["1 exact-duplicate, 2 near-duplicate, 1 rewrite, 0 partial-copy"]
     );
     // Rewrite: direction coverage; the duplicates of equal length: unknown.
     let headers = texts(&index, "th");

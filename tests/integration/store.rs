@@ -85,7 +85,12 @@ fn bbc_one_at_a_time_flags_what_a_scan_of_the_whole_set_flags() {
     let mut index = Index::new(Config::default()).unwrap();
     index.insert_batch(docs.clone()).unwrap();
     let scanned = index.pairs();
-    for kind in [Kind::ExactDuplicate, Kind::NearDuplicate, Kind::Rewrite] {
+    for kind in [
+        Kind::ExactDuplicate,
+        Kind::NearDuplicate,
+        Kind::Rewrite,
+        Kind::PartialCopy,
+    ] {
         let n = scanned.iter().filter(|m| m.kind == kind).count();
         assert!(n >= 50, "the set has {kind:?} pairs to find ({n})");
     }

@@ -1,0 +1,517 @@
+//! Reused passages: the aligned sentences of a pair grouped into the stretches of text that
+//! one document took from the other, as a text-alignment system reports them.
+//!
+//! # From sentence links to passages
+//!
+//! Every pair of sentences similar enough to align is a *link* (see
+//! [`Alignment::candidates`]); one sentence may link to several. Links are grouped as
+//! Sanchez-Perez, Sidorov and Gelbukh (PAN 2014) group their seeds: sorted by position in
+//! the first document, split wherever more than [`GAP`] sentences lie between two
+//! consecutive links; each group then sorted by position in the second document and split
+//! the same way; and so on until no group splits. A group with at least [`MIN_SENTENCES`]
+//! sentences on one side, or a verbatim one, is a passage: from the start of
+//! its first sentence to the end of its last, on each side, so a passage may hold sentences
+//! that were dropped or added in the copy. Before that, each group takes in the sentences
+//! next to it (within [`GAP`] + 1 on both sides) that are at least [`EXTEND_SIMILARITY`]
+//! alike: the seeds of a lifted passage are its least edited sentences, and the rest of it
+//! was often edited more. Where two passages overlap on either side, the
+//! one with more words keeps the text and the other is dropped, so no stretch of either
+//! document is claimed twice.
+//!
+//! # How a passage was reused
+//!
+//! Each passage gets the mean similarity of its sentences (each sentence of the first side
+//! counted once, by its best link) and its **phrasing**: the share of the shorter side's
+//! word 3-grams (stemmed) that occur in the other side. Shared facts (names, numbers,
+//! places) make sentences similar; shared phrasing is what copying leaves. A passage is
+//! [`How::Verbatim`] at phrasing 0.8 or more, [`How::Edited`] at 0.3 or more, else
+//! [`How::Paraphrased`].
+//!
+//! # Example
+//!
+//! ```
+//! use neardup::passage::passages;
+//! use neardup::reuse::{self, How};
+//! use neardup::rewrite::{align, weigh};
+//!
+//! let a = "Rain fell all day in the north of the country. The council met on Monday evening \
+//!     to discuss the new budget. It approved a rise in school spending by ten per cent. \
+//!     Residents were asked to comment before the end of the month.";
+//! let b = "Local news in brief. The council met on Monday evening to discuss the new budget. \
+//!     It approved a rise in school spending by ten per cent. Sports results follow below.";
+//! let (pa, pb) = (passages(a), passages(b));
+//! let (wa, wb) = (weigh(&pa, |_| false), weigh(&pb, |_| false));
+//! let alignment = align(&wa, &wb, 0.35);
+//! let found = reuse::passages(&alignment, (a, &pa, &wa), (b, &pb, &wb));
+//! assert_eq!(found.len(), 1);
+//! let p = &found[0];
+//! assert!(a[p.a.start..p.a.end].starts_with("The council met"));
+//! assert!(a[p.a.start..p.a.end].ends_with("ten per cent."));
+//! assert_eq!((p.sentences_a, p.words_a), (2, 22));
+//! assert_eq!(p.how, How::Verbatim);
+//! ```
+
+use std::collections::HashSet;
+
+use crate::document::Span;
+use crate::passage::{self, Passages};
+use crate::rewrite::{self, Alignment, Link, WeightedPassages};
+
+/// Two links stay in one passage when at most this many sentences lie between them, on
+/// either side: a copy may drop or add a sentence inside a lifted stretch.
+pub const GAP: usize = 1;
+
+/// A reused passage holds at least this many aligned sentences on one side, or is
+/// [verbatim](How::Verbatim): a single sentence shared in other words is a shared fact or a
+/// stock phrase as often as it is a copy (two reports of one event share the sentence that
+/// states it), so it is not taken as a reused passage. It still shows among the pair's
+/// aligned sentences.
+pub const MIN_SENTENCES: usize = 2;
+
+/// Similarity at or above which a sentence next to a group of links joins it (see
+/// [`extend`]): seeds need [`Config::passage_threshold`](crate::Config::passage_threshold),
+/// their neighbours in a lifted passage that was edited more heavily need less.
+pub const EXTEND_SIMILARITY: f64 = 0.2;
+/// Rounds of extension: each reaches [`GAP`] + 1 sentences further.
+pub const EXTEND_ROUNDS: usize = 2;
+
+/// Phrasing at or above which a passage is [`How::Verbatim`].
+pub const VERBATIM_PHRASING: f64 = 0.8;
+/// Phrasing at or above which a passage is [`How::Edited`] (below: [`How::Paraphrased`]).
+pub const EDITED_PHRASING: f64 = 0.3;
+
+/// How a passage was reused, by its [phrasing](Reused::phrasing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum How {
+    /// The same words, a few edits at most (phrasing at least [`VERBATIM_PHRASING`]).
+    Verbatim,
+    /// Many of the same phrases, some words changed (phrasing at least [`EDITED_PHRASING`]).
+    Edited,
+    /// The same content in mostly other words.
+    Paraphrased,
+}
+
+impl How {
+    /// The name used in reports: `verbatim`, `edited` or `paraphrased`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Verbatim => "verbatim",
+            How::Edited => "edited",
+            How::Paraphrased => "paraphrased",
+        }
+    }
+
+    /// The kind of reuse that a passage of this phrasing shows.
+    pub fn of(phrasing: f64) -> How {
+        if phrasing >= VERBATIM_PHRASING {
+            How::Verbatim
+        } else if phrasing >= EDITED_PHRASING {
+            How::Edited
+        } else {
+            How::Paraphrased
+        }
+    }
+}
+
+/// One reused passage of a pair (see the module docs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reused {
+    /// Byte span in the first document: from its first aligned sentence to its last.
+    pub a: Span,
+    /// Byte span in the second document.
+    pub b: Span,
+    /// Words within `a`.
+    pub words_a: usize,
+    /// Words within `b`.
+    pub words_b: usize,
+    /// Share of the first document's words within `a` (0 where not known).
+    pub share_a: f64,
+    /// Share of the second document's words within `b`.
+    pub share_b: f64,
+    /// Sentences of the first document that link to the second within the passage.
+    pub sentences_a: usize,
+    /// Sentences of the second document that link to the first within the passage.
+    pub sentences_b: usize,
+    /// Mean similarity of the first side's sentences to their best link, weighted by words.
+    pub similarity: f64,
+    /// Share of the shorter side's word 3-grams found in the other side.
+    pub phrasing: f64,
+    /// Weighted Jaccard of the two sides' words as two bags (stems, each once; content
+    /// words weighing as in [`rewrite::similarity`]): words moved across sentence
+    /// boundaries still count.
+    pub overlap: f64,
+    /// Share of the lighter side's word weight that the other side has too: high when one
+    /// side condenses the other.
+    pub containment: f64,
+    /// Share of the ordinary content words of the side with fewer (stems; not names, not
+    /// numbers: see [`is_fact`]) that the other side has too. Two reports of one event share
+    /// its names and numbers; a copy shares the words around them.
+    pub vocabulary: f64,
+    /// How the passage was reused.
+    pub how: How,
+}
+
+impl Reused {
+    /// The words of the passage: the larger side's count.
+    pub fn words(&self) -> usize {
+        self.words_a.max(self.words_b)
+    }
+
+    /// The same passage with the two documents' roles exchanged.
+    pub fn swapped(self) -> Reused {
+        Reused {
+            a: self.b,
+            b: self.a,
+            words_a: self.words_b,
+            words_b: self.words_a,
+            share_a: self.share_b,
+            share_b: self.share_a,
+            sentences_a: self.sentences_b,
+            sentences_b: self.sentences_a,
+            ..self
+        }
+    }
+}
+
+/// One document as [`passages`] reads it: its text, its passages (sentences) and their
+/// weighted form, as the alignment indexes them.
+pub type Side<'a> = (&'a str, &'a Passages, &'a WeightedPassages);
+
+/// The reused passages of two documents from their alignment, in the order of the first.
+pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -> Vec<Reused> {
+    let (a, b) = ((ta, pa), (tb, pb));
+    let mut groups = clusters(&alignment.candidates);
+    for g in &mut groups {
+        extend(g, wa, wb);
+    }
+    // Passages of one sentence count only when verbatim (see [`MIN_SENTENCES`]).
+    groups.retain(|g| {
+        let distinct = |side: fn(&Link) -> usize| {
+            let mut v: Vec<usize> = g.iter().map(side).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        distinct(|l| l.a).max(distinct(|l| l.b)) >= MIN_SENTENCES
+            || passage_of(g, a, b).how == How::Verbatim
+    });
+    // Largest first; ties in text order, so the result does not depend on the input order.
+    let size = |g: &[Link]| {
+        let (ra, rb) = (range(g, |l| l.a), range(g, |l| l.b));
+        words_in(a.1, ra.clone()) + words_in(b.1, rb.clone())
+    };
+    groups.sort_by_cached_key(|g| (std::cmp::Reverse(size(g)), range(g, |l| l.a).start));
+    let mut taken: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    let overlaps =
+        |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| x.start < y.end && y.start < x.end;
+    let mut out = Vec::new();
+    for g in groups {
+        let (ra, rb) = (range(&g, |l| l.a), range(&g, |l| l.b));
+        if taken
+            .iter()
+            .any(|(ta, tb)| overlaps(ta, &ra) || overlaps(tb, &rb))
+        {
+            continue;
+        }
+        out.push(passage_of(&g, a, b));
+        taken.push((ra, rb));
+    }
+    out.sort_by_key(|p| (p.a.start, p.b.start));
+    out
+}
+
+/// Adds to a group the links of similarity at least [`EXTEND_SIMILARITY`] between sentences
+/// within [`GAP`] + 1 of it on both sides, at least one of them not yet in the group, for
+/// [`EXTEND_ROUNDS`] rounds: the weaker links of sentences edited more heavily than the
+/// seeds (see the module docs). Keeps the group sorted by `(a, b)`.
+fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
+    let reach = GAP + 1;
+    for _ in 0..EXTEND_ROUNDS {
+        let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
+        let linked_a: HashSet<usize, ahash::RandomState> = group.iter().map(|l| l.a).collect();
+        let linked_b: HashSet<usize, ahash::RandomState> = group.iter().map(|l| l.b).collect();
+        let mut added = Vec::new();
+        for i in ra.start.saturating_sub(reach)..(ra.end + reach).min(wa.len()) {
+            for j in rb.start.saturating_sub(reach)..(rb.end + reach).min(wb.len()) {
+                if linked_a.contains(&i) && linked_b.contains(&j) {
+                    continue;
+                }
+                let similarity = rewrite::similarity(wa.get(i), wb.get(j));
+                if similarity >= EXTEND_SIMILARITY {
+                    added.push(Link {
+                        a: i,
+                        b: j,
+                        similarity,
+                    });
+                }
+            }
+        }
+        if added.is_empty() {
+            break;
+        }
+        group.extend(added);
+        group.sort_by_key(|l| (l.a, l.b));
+    }
+}
+
+/// The groups of links (see the module docs), each sorted by `(a, b)`, in no set order.
+pub fn clusters(links: &[Link]) -> Vec<Vec<Link>> {
+    let mut done = Vec::new();
+    // (group, whether it is split by `a` next, sides tried in a row without a split)
+    let mut todo = vec![(links.to_vec(), true, 0u8)];
+    while let Some((mut group, by_a, tried)) = todo.pop() {
+        if group.is_empty() {
+            continue;
+        }
+        let key = |l: &Link| if by_a { (l.a, l.b) } else { (l.b, l.a) };
+        group.sort_by_key(key);
+        let parts = split(&group, |l| key(l).0);
+        if parts.len() > 1 {
+            // Each part is whole along this side: the other side is tried next.
+            todo.extend(parts.into_iter().map(|p| (p, !by_a, 1)));
+        } else if tried == 0 {
+            todo.push((group, !by_a, 1));
+        } else {
+            group.sort_by_key(|l| (l.a, l.b));
+            done.push(group);
+        }
+    }
+    done
+}
+
+/// `group` (sorted by `key`) cut wherever more than [`GAP`] sentences lie between two
+/// consecutive keys.
+fn split(group: &[Link], key: impl Fn(&Link) -> usize) -> Vec<Vec<Link>> {
+    group
+        .chunk_by(|x, y| key(y) <= key(x) + GAP + 1)
+        .map(<[Link]>::to_vec)
+        .collect()
+}
+
+/// The sentences a group spans on one side.
+fn range(group: &[Link], side: impl Fn(&Link) -> usize) -> std::ops::Range<usize> {
+    let lo = group.iter().map(&side).min().unwrap_or(0);
+    let hi = group.iter().map(&side).max().map_or(0, |x| x + 1);
+    lo..hi
+}
+
+/// Words of the sentences in `range` (sentences hold their distinct terms only, so this
+/// counts distinct words per sentence: enough to order groups by size).
+fn words_in(passages: &Passages, range: std::ops::Range<usize>) -> usize {
+    range.map(|i| passages.get(i).terms.len()).sum()
+}
+
+/// The passage a group makes.
+fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> Reused {
+    let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
+    let span = |p: &Passages, r: &std::ops::Range<usize>| {
+        Span::new(p.get(r.start).span.start, p.get(r.end - 1).span.end)
+    };
+    let (sa, sb) = (span(pa, &ra), span(pb, &rb));
+    let (wa, wb) = (passage::words(ta, sa), passage::words(tb, sb));
+    let distinct = |side: fn(&Link) -> usize| {
+        let mut v: Vec<usize> = group.iter().map(side).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    // Each sentence of `a` by its best link, weighted by its words.
+    let (mut weighted, mut weight) = (0.0, 0.0);
+    for run in group.chunk_by(|x, y| x.a == y.a) {
+        let best = run.iter().map(|l| l.similarity).fold(0.0, f64::max);
+        let w = pa.get(run[0].a).terms.len() as f64;
+        weighted += best * w;
+        weight += w;
+    }
+    let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
+    let phrasing = phrasing(&wa, &wb);
+    let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
+    let vocabulary = vocabulary((ta, &wa), (tb, &wb));
+    Reused {
+        a: sa,
+        b: sb,
+        words_a: wa.len(),
+        words_b: wb.len(),
+        share_a: 0.0,
+        share_b: 0.0,
+        sentences_a: distinct(|l| l.a),
+        sentences_b: distinct(|l| l.b),
+        similarity,
+        phrasing,
+        overlap,
+        containment,
+        vocabulary,
+        how: How::of(phrasing),
+    }
+}
+
+/// Whether a word, as it stands in the text, states a fact rather than carries phrasing: a
+/// number (it holds a digit) or a name (it starts with a capital letter and does not start a
+/// sentence or line).
+pub fn is_fact(text: &str, word: Span) -> bool {
+    let w = &text[word.start..word.end];
+    if w.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    if !w.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    // What precedes the word, skipping spaces and opening quotes or brackets.
+    let before = text[..word.start]
+        .trim_end_matches(|c: char| c == ' ' || c == '\t' || "\"'“‘([".contains(c));
+    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':']))
+}
+
+/// See [`Reused::vocabulary`]: over each side's words in text order.
+fn vocabulary(
+    (ta, wa): (&str, &[(Span, passage::Term)]),
+    (tb, wb): (&str, &[(Span, passage::Term)]),
+) -> f64 {
+    let ordinary = |text: &str, words: &[(Span, passage::Term)]| {
+        let facts: HashSet<passage::Term, ahash::RandomState> = words
+            .iter()
+            .filter(|(s, _)| is_fact(text, *s))
+            .map(|(_, t)| *t)
+            .collect();
+        let set: HashSet<passage::Term, ahash::RandomState> = words
+            .iter()
+            .map(|(_, t)| *t)
+            .filter(|t| !t.is_function() && !facts.contains(t))
+            .collect();
+        set
+    };
+    let (x, y) = (ordinary(ta, wa), ordinary(tb, wb));
+    let (small, large) = if x.len() <= y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    if small.is_empty() {
+        return 0.0;
+    }
+    small.iter().filter(|t| large.contains(t)).count() as f64 / small.len() as f64
+}
+
+/// Weighted Jaccard and containment of the lighter side of the terms of two runs of
+/// sentences.
+fn bags(
+    pa: &Passages,
+    ra: std::ops::Range<usize>,
+    pb: &Passages,
+    rb: std::ops::Range<usize>,
+) -> (f64, f64) {
+    let bag = |p: &Passages, r: std::ops::Range<usize>| {
+        let mut v: Vec<passage::Term> = r.flat_map(|i| p.get(i).terms.iter().copied()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (x, y) = (bag(pa, ra), bag(pb, rb));
+    let weight = |t: &passage::Term| {
+        if t.is_function() {
+            rewrite::FUNCTION_WEIGHT
+        } else {
+            rewrite::CONTENT_WEIGHT
+        }
+    };
+    let (wx, wy): (u32, u32) = (x.iter().map(weight).sum(), y.iter().map(weight).sum());
+    let (mut i, mut j, mut shared) = (0, 0, 0u32);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += weight(&x[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let ratio = |n: u32, d: u32| {
+        if d == 0 {
+            0.0
+        } else {
+            f64::from(n) / f64::from(d)
+        }
+    };
+    (ratio(shared, wx + wy - shared), ratio(shared, wx.min(wy)))
+}
+
+/// Share of the shorter side's word 3-grams (of terms) that occur in the other side; for
+/// sides shorter than three words, the share of its words.
+pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let n = if short.len() >= 3 { 3 } else { 1 };
+    let grams = |side: &[(Span, passage::Term)]| -> Vec<u64> {
+        side.windows(n)
+            .map(|w| {
+                w.iter().fold(0u64, |h, (_, t)| {
+                    (h ^ t.hash())
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        .rotate_left(29)
+                })
+            })
+            .collect()
+    };
+    let long: HashSet<u64, ahash::RandomState> = grams(long).into_iter().collect();
+    let short = grams(short);
+    if short.is_empty() {
+        return 0.0;
+    }
+    short.iter().filter(|g| long.contains(g)).count() as f64 / short.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(a: usize, b: usize) -> Link {
+        Link {
+            a,
+            b,
+            similarity: 0.5,
+        }
+    }
+
+    fn sorted(mut groups: Vec<Vec<Link>>) -> Vec<Vec<(usize, usize)>> {
+        let mut out: Vec<Vec<(usize, usize)>> = groups
+            .drain(..)
+            .map(|g| g.iter().map(|l| (l.a, l.b)).collect())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn links_within_the_gap_stay_together_and_far_ones_split() {
+        // 0-1-3 in a are within one sentence of each other; 10 is far.
+        let links = [link(0, 5), link(1, 6), link(3, 7), link(10, 8)];
+        assert_eq!(
+            sorted(clusters(&links)),
+            vec![vec![(0, 5), (1, 6), (3, 7)], vec![(10, 8)]]
+        );
+    }
+
+    #[test]
+    fn a_group_close_in_a_but_far_in_b_splits_by_b() {
+        // Consecutive in a, but the second pair comes from far away in b.
+        let links = [link(0, 0), link(1, 1), link(2, 40), link(3, 41)];
+        assert_eq!(
+            sorted(clusters(&links)),
+            vec![vec![(0, 0), (1, 1)], vec![(2, 40), (3, 41)]]
+        );
+    }
+
+    #[test]
+    fn phrasing_is_one_for_the_same_words_and_low_for_reordered_ones() {
+        let w = |s: &str| passage::words(s, Span::new(0, s.len()));
+        let a = w("the minister resigned on monday after a row over expenses");
+        assert_eq!(phrasing(&a, &a), 1.0);
+        let b = w("after a dispute about expenses on monday the minister quit");
+        // Shared 3-grams: none but "on monday"-free ones; tolerance: below 0.2.
+        assert!(phrasing(&a, &b) < 0.2, "{}", phrasing(&a, &b));
+        assert_eq!(How::of(1.0), How::Verbatim);
+        assert_eq!(How::of(0.5), How::Edited);
+        assert_eq!(How::of(0.1), How::Paraphrased);
+    }
+}
