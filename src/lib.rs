@@ -21,6 +21,8 @@
 //! 7. [`align`]: the shared passages of each kept pair.
 //! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
 //!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
+//!    [`semantic`] adds word meaning (built-in GloVe vectors) for sentences rewritten with
+//!    synonyms.
 //! 9. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
 //!
 //! [`Index`] ties 2–8 together in memory and owns the hasher and band tables its [`Config`]
@@ -74,6 +76,7 @@ pub mod passage;
 pub mod report;
 pub mod rewrite;
 mod search;
+pub mod semantic;
 pub mod shingle;
 pub mod store;
 pub mod verify;
