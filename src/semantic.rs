@@ -45,6 +45,10 @@
 //! assert_eq!(e.similarity(&a, &a), 1.0);
 //! ```
 
+pub mod sentence;
+
+pub use sentence::sentence_score;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -76,6 +80,8 @@ pub struct Embeddings {
     vectors: Vec<i8>,
     /// 1 / the Euclidean norm of each row's bytes, so a cosine is one integer dot product.
     inverse_norms: Vec<f32>,
+    /// Each row's frequency rank: the position, from 0, of its first word in the file.
+    ranks: Vec<u32>,
 }
 
 /// The 32-bit term name of one word, as [`Weighted::terms`](crate::rewrite::Weighted::terms)
@@ -124,9 +130,15 @@ impl Embeddings {
         let stemmer = Stemmer::create(Algorithm::English);
         let mut rows = HashMap::with_capacity_and_hasher(count, ahash::RandomState::new());
         let mut sums: Vec<[f32; DIMENSIONS]> = Vec::new();
-        for (word, raw) in words.split('\n').zip(body.chunks_exact(DIMENSIONS)) {
+        let mut ranks = Vec::new();
+        for (rank, (word, raw)) in words
+            .split('\n')
+            .zip(body.chunks_exact(DIMENSIONS))
+            .enumerate()
+        {
             let key = term_name(passage::term(&stemmer, word).hash());
             let row = *rows.entry(key).or_insert_with(|| {
+                ranks.push(rank as u32);
                 sums.push([0.0; DIMENSIONS]);
                 (sums.len() - 1) as u32
             });
@@ -154,6 +166,7 @@ impl Embeddings {
             rows,
             vectors,
             inverse_norms,
+            ranks,
         })
     }
 
@@ -171,6 +184,12 @@ impl Embeddings {
     /// Whether this term name has a vector.
     pub fn contains(&self, name: u32) -> bool {
         self.rows.contains_key(&name)
+    }
+
+    /// The frequency rank of a term, from 0 (the most frequent word of the source corpus),
+    /// or `None` if it has no vector: the rank of its most frequent word.
+    pub fn rank(&self, name: u32) -> Option<u32> {
+        self.rows.get(&name).map(|&r| self.ranks[r as usize])
     }
 
     /// The cosine of two terms' vectors, in `[-1, 1]`, or `None` if either has none.
@@ -203,18 +222,54 @@ impl Embeddings {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        let rows = |terms: &[u32]| -> Vec<Option<u32>> {
-            terms.iter().map(|t| self.rows.get(t).copied()).collect()
+        let (mut best_a, mut best_b) = (Vec::new(), Vec::new());
+        self.best_matches(a, b, &mut best_a, &mut best_b);
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        (mean(&best_a) + mean(&best_b)) / 2.0
+    }
+
+    /// The cosine of two sentences' mean vectors, in `[-1, 1]`: each sentence is the sum of
+    /// its terms' unit vectors, a term of frequency rank `r` weighted `s / (s + 1)` with
+    /// `s = (r + 1) / 88` (smooth inverse frequency, Arora et al. 2017, with Zipf's law for
+    /// the word probabilities: frequent words weigh less). Terms without a vector are left
+    /// out; 0 if either side has none.
+    pub fn mean_cosine(&self, a: &[u32], b: &[u32]) -> f64 {
+        let mean = |terms: &[u32]| {
+            let mut sum = [0f64; DIMENSIONS];
+            for t in terms {
+                if let Some(&row) = self.rows.get(t) {
+                    let r = row as usize;
+                    let s = f64::from(self.ranks[r] + 1) / 88.0;
+                    let w = s / (s + 1.0) * f64::from(self.inverse_norms[r]);
+                    let v = &self.vectors[r * DIMENSIONS..(r + 1) * DIMENSIONS];
+                    for (x, &c) in sum.iter_mut().zip(v) {
+                        *x += w * f64::from(c);
+                    }
+                }
+            }
+            sum
         };
-        let (ra, rb) = (rows(a), rows(b));
-        let mut best_b = vec![0f64; b.len()];
-        let mut sum_a = 0.0;
-        for (i, &ta) in a.iter().enumerate() {
+        let (x, y) = (mean(a), mean(b));
+        let dot: f64 = x.iter().zip(&y).map(|(p, q)| p * q).sum();
+        let norm = |v: &[f64]| v.iter().map(|p| p * p).sum::<f64>().sqrt();
+        let n = norm(&x) * norm(&y);
+        if n == 0.0 { 0.0 } else { dot / n }
+    }
+
+    /// Each term's best match on the other side, as [`Embeddings::similarity`] takes it
+    /// (in `[0, 1]`): `best_a[i]` for `a[i]`, `best_b[j]` for `b[j]` (both cleared first).
+    pub fn best_matches(&self, a: &[u32], b: &[u32], best_a: &mut Vec<f64>, best_b: &mut Vec<f64>) {
+        best_a.clear();
+        best_b.clear();
+        best_b.resize(b.len(), 0.0);
+        let rb: Vec<Option<u32>> = b.iter().map(|t| self.rows.get(t).copied()).collect();
+        for &ta in a {
+            let ra = self.rows.get(&ta).copied();
             let mut best = 0f64;
             for (j, &tb) in b.iter().enumerate() {
                 let s = if ta == tb {
                     1.0
-                } else if let (Some(x), Some(y)) = (ra[i], rb[j]) {
+                } else if let (Some(x), Some(y)) = (ra, rb[j]) {
                     ((self.row_cosine(x, y) - FLOOR) / (1.0 - FLOOR)).max(0.0)
                 } else {
                     0.0
@@ -222,10 +277,8 @@ impl Embeddings {
                 best = best.max(s);
                 best_b[j] = best_b[j].max(s);
             }
-            sum_a += best;
+            best_a.push(best);
         }
-        let sum_b: f64 = best_b.iter().sum();
-        (sum_a / a.len() as f64 + sum_b / b.len() as f64) / 2.0
     }
 }
 
