@@ -21,8 +21,9 @@
 //! 7. [`align`]: the shared passages of each kept pair.
 //! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
 //!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
-//!    [`reuse`] groups aligned sentences into reused passages and [`verdict`] scores them: a
-//!    rewrite of the whole text, or a partial copy of some passages.
+//!    [`semantic`] adds word meaning (built-in GloVe vectors) for sentences rewritten with
+//!    synonyms. [`reuse`] groups aligned sentences into reused passages and [`verdict`]
+//!    scores them: a rewrite of the whole text, or a partial copy of some passages.
 //! 9. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
 //!
 //! [`Index`] ties 2–8 together in memory and owns the hasher and band tables its [`Config`]
@@ -77,6 +78,7 @@ pub mod report;
 pub mod reuse;
 pub mod rewrite;
 mod search;
+pub mod semantic;
 pub mod shingle;
 pub mod store;
 pub mod verdict;

@@ -339,7 +339,7 @@ impl Hasher for WordHashHasher {
 }
 
 /// The term of one word: folded, possessive removed, stemmed, hashed.
-fn term(stemmer: &Stemmer, word: &str) -> Term {
+pub(crate) fn term(stemmer: &Stemmer, word: &str) -> Term {
     let folded = normalize::fold(word);
     let base = folded.strip_suffix("'s").unwrap_or(&folded);
     let hash = xxh3_64_with_seed(stemmer.stem(base).as_bytes(), TERM_SEED);

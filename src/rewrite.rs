@@ -181,7 +181,7 @@ fn distinct_prints<'s>(passages: &Passages, scratch: &'s mut Vec<u64>) -> &'s [u
 /// (a few hundred pairs of terms) miscounts a shared word about once in ten million
 /// comparisons; the name depends on the word alone, as the weights do.
 #[inline]
-fn term_name(hash: u64) -> u32 {
+pub(crate) fn term_name(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
 

@@ -439,6 +439,74 @@ fn msrp_sentence_verifier_accuracy() {
     assert!(accuracy >= 0.70, "accuracy {accuracy}");
 }
 
+/// The sentence-pair model (`semantic::sentence_score`) on MSRP train, at its cut: it was
+/// fitted on these pairs, so this is its training accuracy, measured 0.7674 (10-fold
+/// cross-validated 0.7657, `cargo run --release --example fit_sentence`). The floor 0.76 is
+/// the acceptance figure of issue 13; a change to a signal that costs more than 0.75 points
+/// (31 of 4,076 pairs) fails.
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn msrp_sentence_score_accuracy() {
+    use neardup::semantic::sentence::{CUT, sentence_score};
+    let text = std::fs::read_to_string(shared_data().join("msrp/pairs.tsv")).unwrap();
+    let (mut right, mut n) = (0, 0);
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let said = sentence_score(cols[3], cols[4]) >= CUT;
+        right += usize::from(said == (cols[0] == "equivalent"));
+        n += 1;
+    }
+    assert_eq!(n, 4076);
+    let accuracy = right as f64 / n as f64;
+    println!("msrp train: sentence_score accuracy {accuracy:.4}");
+    assert!(accuracy >= 0.76, "accuracy {accuracy}");
+}
+
+/// Answers written without seeing the source share its topic, not its sentences: each of
+/// their sentences' best `sentence_score` against the source's sentences stays under the
+/// cut for all but 1 of 286 (measured; highest 0.651). The test allows 1% (2 sentences).
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "../shared/data not found: set NEARDUP_DATA to the corpora folder to run it"
+)]
+fn clough_unrelated_answer_sentences_score_low() {
+    use neardup::passage;
+    use neardup::semantic::sentence::{CUT, sentence_score};
+    let dir = shared_data().join("clough-stevenson");
+    let read = |name: &str| std::fs::read_to_string(dir.join(format!("docs/{name}.txt"))).unwrap();
+    let sentences = |text: &str| -> Vec<String> {
+        let found = passage::passages(text);
+        found
+            .iter()
+            .map(|p| text[p.span.start..p.span.end].to_string())
+            .collect()
+    };
+    let pairs = std::fs::read_to_string(dir.join("pairs.tsv")).unwrap();
+    let (mut high, mut n) = (0, 0);
+    for line in pairs.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols[2] != "non" {
+            continue;
+        }
+        let source = sentences(&read(cols[0]));
+        for s in sentences(&read(cols[1])) {
+            let best = source
+                .iter()
+                .map(|t| sentence_score(&s, t))
+                .fold(0f64, f64::max);
+            high += usize::from(best >= CUT);
+            n += 1;
+        }
+    }
+    assert_eq!(n, 286);
+    println!("clough non answers: {high} of {n} sentences at or above the cut");
+    assert!(high as f64 <= 0.01 * n as f64, "{high} of {n}");
+}
+
 /// The HTML evidence page of the seeds' rewrite: one self-contained document (no script, no
 /// external asset), both whole texts (escaped), every passage anchored on both sides and
 /// linked to its counterpart, and the scores.
