@@ -56,6 +56,7 @@ use std::collections::HashSet;
 use crate::document::Span;
 use crate::passage::{self, Passages};
 use crate::rewrite::{self, Alignment, Link, WeightedPassages};
+use crate::semantic;
 
 /// Two links stay in one passage when at most this many sentences lie between them, on
 /// either side: a copy may drop or add a sentence inside a lifted stretch.
@@ -72,6 +73,9 @@ pub const MIN_SENTENCES: usize = 2;
 /// [`extend`]): seeds need [`Config::passage_threshold`](crate::Config::passage_threshold),
 /// their neighbours in a lifted passage that was edited more heavily need less.
 pub const EXTEND_SIMILARITY: f64 = 0.2;
+/// Similarity below which a sentence next to a group is not given to the sentence verifier:
+/// sentences that share almost no word are not worth its cost (about 20 µs a pair).
+pub const EXTEND_FLOOR: f64 = 0.1;
 /// Rounds of extension: each reaches [`GAP`] + 1 sentences further.
 pub const EXTEND_ROUNDS: usize = 2;
 
@@ -182,7 +186,7 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
     let (a, b) = ((ta, pa), (tb, pb));
     let mut groups = clusters(&alignment.candidates);
     for g in &mut groups {
-        extend(g, wa, wb);
+        extend(g, (ta, pa, wa), (tb, pb, wb));
     }
     // Passages of one sentence count only when verbatim (see [`MIN_SENTENCES`]).
     groups.retain(|g| {
@@ -220,11 +224,13 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
     out
 }
 
-/// Adds to a group the links of similarity at least [`EXTEND_SIMILARITY`] between sentences
-/// within [`GAP`] + 1 of it on both sides, at least one of them not yet in the group, for
-/// [`EXTEND_ROUNDS`] rounds: the weaker links of sentences edited more heavily than the
-/// seeds (see the module docs). Keeps the group sorted by `(a, b)`.
-fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
+/// Adds to a group the links between sentences within [`GAP`] + 1 of it on both sides, at
+/// least one of them not yet in the group, that are at least [`EXTEND_SIMILARITY`] alike or
+/// that the [sentence verifier](crate::semantic::sentence_score) takes for paraphrases (when
+/// they share at least [`EXTEND_FLOOR`]), for [`EXTEND_ROUNDS`] rounds: the weaker links of
+/// sentences edited more heavily than the seeds (see the module docs). Keeps the group
+/// sorted by `(a, b)`.
+fn extend(group: &mut Vec<Link>, (ta, pa, wa): Side, (tb, pb, wb): Side) {
     let reach = GAP + 1;
     for _ in 0..EXTEND_ROUNDS {
         let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
@@ -237,7 +243,13 @@ fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
                     continue;
                 }
                 let similarity = rewrite::similarity(wa.get(i), wb.get(j));
-                if similarity >= EXTEND_SIMILARITY {
+                let paraphrase = || {
+                    let (sa, sb) = (pa.get(i).span, pb.get(j).span);
+                    semantic::sentence_score(&ta[sa.start..sa.end], &tb[sb.start..sb.end])
+                        >= semantic::sentence::CUT
+                };
+                if similarity >= EXTEND_SIMILARITY || (similarity >= EXTEND_FLOOR && paraphrase())
+                {
                     added.push(Link {
                         a: i,
                         b: j,
