@@ -151,6 +151,10 @@ pub struct Reused {
     /// numbers: see [`is_fact`]) that the other side has too. Two reports of one event share
     /// its names and numbers; a copy shares the words around them.
     pub vocabulary: f64,
+    /// The [sentence verifier](crate::semantic::sentence_score)'s score of the first side's
+    /// sentences, each with its most similar link, their mean weighted by words: how much of
+    /// the passage says the same.
+    pub meaning: f64,
     /// How the passage was reused.
     pub how: How,
 }
@@ -328,14 +332,20 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         v.len()
     };
     // Each sentence of `a` by its best link, weighted by its words.
-    let (mut weighted, mut weight) = (0.0, 0.0);
+    let (mut weighted, mut weight, mut meant) = (0.0, 0.0, 0.0);
     for run in group.chunk_by(|x, y| x.a == y.a) {
-        let best = run.iter().map(|l| l.similarity).fold(0.0, f64::max);
-        let w = pa.get(run[0].a).terms.len() as f64;
-        weighted += best * w;
+        let best = run
+            .iter()
+            .max_by(|x, y| x.similarity.total_cmp(&y.similarity).then(y.b.cmp(&x.b)))
+            .expect("a run is not empty");
+        let w = pa.get(best.a).terms.len() as f64;
+        weighted += best.similarity * w;
+        let (sa, sb) = (pa.get(best.a).span, pb.get(best.b).span);
+        meant += semantic::sentence_score(&ta[sa.start..sa.end], &tb[sb.start..sb.end]) * w;
         weight += w;
     }
     let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
+    let meaning = if weight > 0.0 { meant / weight } else { 0.0 };
     let phrasing = phrasing(&wa, &wb);
     let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
     let vocabulary = vocabulary((ta, &wa), (tb, &wb));
@@ -353,6 +363,7 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         overlap,
         containment,
         vocabulary,
+        meaning,
         how: How::of(phrasing),
     }
 }

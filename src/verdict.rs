@@ -36,6 +36,7 @@
 //!     overlap: 0.8,
 //!     containment: 0.9,
 //!     vocabulary: 0.9,
+//!     meaning: 0.95,
 //! };
 //! // Two sentences that state one event's facts in the writers' own words.
 //! let same_event = Features {
@@ -49,6 +50,7 @@
 //!     overlap: 0.25,
 //!     containment: 0.4,
 //!     vocabulary: 0.3,
+//!     meaning: 0.3,
 //! };
 //! assert!(lifted.score() > 0.9);
 //! assert!(same_event.score() < 0.2);
@@ -60,7 +62,7 @@ pub mod fitted;
 use crate::reuse::Reused;
 
 /// The names of [`Features::vector`]'s entries, in order.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 11] = [
     "ln_longest",
     "ln_reused",
     "share_max",
@@ -71,6 +73,7 @@ pub const NAMES: [&str; 10] = [
     "overlap",
     "containment",
     "vocabulary",
+    "meaning",
 ];
 
 /// The signals of one pair (see the module docs).
@@ -96,6 +99,8 @@ pub struct Features {
     pub containment: f64,
     /// The passages' [vocabulary](Reused::vocabulary), their mean weighted by words.
     pub vocabulary: f64,
+    /// The passages' [meaning](Reused::meaning), their mean weighted by words.
+    pub meaning: f64,
 }
 
 impl Features {
@@ -103,7 +108,7 @@ impl Features {
     pub fn of(passages: &[Reused], (words_a, words_b): (usize, usize)) -> Features {
         let (mut reused_a, mut reused_b, mut reused) = (0usize, 0usize, 0usize);
         let (mut longest, mut similarity, mut phrasing) = (0usize, 0.0, 0.0);
-        let (mut overlap, mut containment, mut vocabulary) = (0.0, 0.0, 0.0);
+        let (mut overlap, mut containment, mut vocabulary, mut meaning) = (0.0, 0.0, 0.0, 0.0);
         for p in passages {
             reused_a += p.words_a;
             reused_b += p.words_b;
@@ -114,6 +119,7 @@ impl Features {
             overlap += p.overlap * p.words() as f64;
             containment += p.containment * p.words() as f64;
             vocabulary += p.vocabulary * p.words() as f64;
+            meaning += p.meaning * p.words() as f64;
         }
         let share = |n: usize, of: usize| {
             if of == 0 {
@@ -138,6 +144,7 @@ impl Features {
             overlap: mean(overlap),
             containment: mean(containment),
             vocabulary: mean(vocabulary),
+            meaning: mean(meaning),
         }
     }
 
@@ -154,6 +161,7 @@ impl Features {
             self.overlap,
             self.containment,
             self.vocabulary,
+            self.meaning,
         ]
     }
 

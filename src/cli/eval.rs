@@ -386,7 +386,7 @@ fn write_text(
     writeln!(
         out,
         "  {:>8} {:>7} {:>9} {:>6}",
-        "coverage", "recall", "precision", "F1"
+        "score", "recall", "precision", "F1"
     )?;
     for p in &e.sweep {
         writeln!(
