@@ -15,6 +15,7 @@ use crate::passage::{self, Passage as Sentence, Passages};
 use crate::report::{Direction, Kind, Match, WHOLE_SHARE};
 use crate::reuse::{self, Reused};
 use crate::rewrite::{self, Stats};
+use crate::semantic;
 use crate::shingle;
 use crate::verdict::Features;
 use crate::verify;
@@ -103,6 +104,8 @@ impl Boilerplate<'_> {
 pub(crate) struct Judged {
     pub(crate) alignment: rewrite::Alignment,
     pub(crate) reused: Vec<Reused>,
+    /// Whether both documents are [sentence-sized](is_sentence_sized).
+    pub(crate) sentence_sized: bool,
     pub(crate) features: Features,
     pub(crate) score: f64,
     pub(crate) flagged: bool,
@@ -119,6 +122,22 @@ impl Judged {
             ..self
         }
     }
+}
+
+/// Documents of at most this many sentences (passages) and fewer than [`SENTENCE_WORDS`]
+/// words are sentence-sized: a pair of them is judged by the sentence verifier alone.
+pub(crate) const SENTENCE_PASSAGES: usize = 2;
+/// See [`SENTENCE_PASSAGES`]: a long news sentence has about 40 words.
+pub(crate) const SENTENCE_WORDS: usize = 60;
+
+/// Whether a document of `words` words is a sentence, or two, rather than an article: a pair
+/// of such documents (as a paraphrase test set such as MSRP holds) is judged by the
+/// [sentence verifier](crate::semantic::sentence_score) on their whole texts, since a
+/// sentence cut in two by an abbreviation's full stop is still one sentence to compare.
+fn is_sentence_sized(profile: &Profile, words: usize) -> bool {
+    !profile.passages.is_empty()
+        && profile.passages.len() <= SENTENCE_PASSAGES
+        && words < SENTENCE_WORDS
 }
 
 /// One indexed (or probe) document and its profile.
@@ -397,9 +416,10 @@ impl Detector {
             r.share_b = share(r.words_b, nb);
         }
         let features = Features::of(&reused, (na, nb));
-        let (score, flagged) = if (a.1.passages.len(), b.1.passages.len()) == (1, 1) {
-            let best = alignment.links.first().map_or(0.0, |l| l.similarity);
-            (best, !alignment.links.is_empty())
+        let sentence_sized = is_sentence_sized(a.1, na) && is_sentence_sized(b.1, nb);
+        let (score, flagged) = if sentence_sized {
+            let score = semantic::sentence_score(&a.0.text, &b.0.text);
+            (score, score >= self.config.min_score)
         } else {
             let score = features.score();
             (score, score >= self.config.min_score)
@@ -407,6 +427,7 @@ impl Detector {
         Judged {
             alignment,
             reused,
+            sentence_sized,
             features,
             score,
             flagged,
@@ -444,7 +465,7 @@ impl Detector {
     ) -> Match {
         let scores = verify::scores(set_a, set_b);
         let alignment = &judged.alignment;
-        let passages = alignment
+        let mut passages: Vec<Passage> = alignment
             .links
             .iter()
             .map(|l| Passage {
@@ -453,6 +474,18 @@ impl Detector {
                 similarity: l.similarity,
             })
             .collect();
+        if judged.sentence_sized && passages.is_empty() {
+            // The sentence verifier judged the whole texts: they are the passage.
+            let whole = |p: &Passages| {
+                let (first, last) = (p.get(0).span, p.get(p.len() - 1).span);
+                crate::document::Span::new(first.start, last.end)
+            };
+            passages.push(Passage {
+                a: whole(&a.1.passages),
+                b: whole(&b.1.passages),
+                similarity: judged.score,
+            });
+        }
         let coverage = Some((alignment.coverage_a, alignment.coverage_b));
         let extent = |text: &str, spans: &mut dyn Iterator<Item = crate::document::Span>| {
             let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
@@ -476,7 +509,7 @@ impl Detector {
         };
         let whole = extent(&a.0.text, &mut spans.iter().map(|s| s.0)) >= WHOLE_SHARE
             || extent(&b.0.text, &mut spans.iter().map(|s| s.1)) >= WHOLE_SHARE;
-        let kind = if whole {
+        let kind = if whole || judged.sentence_sized {
             Kind::Rewrite
         } else {
             Kind::PartialCopy
