@@ -20,7 +20,9 @@
 //!    threshold (or with equal normalised text) are kept.
 //! 7. [`align`]: the shared passages of each kept pair.
 //! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
-//!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
+//!    and the one-to-one alignment of two documents' sentences by weighted word overlap;
+//!    [`furniture`] marks the sentences that are publisher furniture (subscribe lines,
+//!    copyright notices) with no corpus, and [`quotes`] finds the text inside quotation marks.
 //! 9. [`report`]: [`Match`]es, skipped inputs and totals, written as text or JSON.
 //!
 //! [`Index`] ties 2–8 together in memory and owns the hasher and band tables its [`Config`]
@@ -65,12 +67,14 @@ mod detect;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod furniture;
 pub mod index;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod passage;
+pub mod quotes;
 pub mod report;
 pub mod rewrite;
 mod search;

@@ -465,7 +465,7 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines[0],
-            "not flagged: 1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15"
+            "not flagged: 1 aligned passage covers at most 0.05; a rewrite needs 2 covering 0.15"
         );
         assert_eq!(lines[1], "scores (not flagged): a = a.txt, b = b.txt");
         assert!(lines[2].starts_with("  jaccard "), "{out}");
