@@ -229,13 +229,17 @@ impl Detector {
         }
     }
 
-    /// The passages with their weights, boilerplate marked.
+    /// The passages with their weights, boilerplate marked: those the corpus shows to be
+    /// boilerplate, and the furniture that each sentence shows by itself
+    /// ([`Sentence::is_furniture`]).
     pub(crate) fn weigh(
         &self,
         passages: &Passages,
         boilerplate: &Boilerplate,
     ) -> rewrite::WeightedPassages {
-        rewrite::weigh(passages, |p| boilerplate.is(p.fingerprint()))
+        rewrite::weigh(passages, |p| {
+            p.is_furniture() || boilerplate.is(p.fingerprint())
+        })
     }
 
     /// The passage-table keys of each passage that has content words, with its index.

@@ -20,7 +20,9 @@
 //!    threshold (or with equal normalised text) are kept.
 //! 7. [`align`]: the shared passages of each kept pair.
 //! 8. [`passage`] and [`rewrite`]: for rewrites, each document's sentences, their band tables,
-//!    and the one-to-one alignment of two documents' sentences by weighted word overlap.
+//!    and the one-to-one alignment of two documents' sentences by weighted word overlap;
+//!    [`furniture`] marks the sentences that are publisher furniture (subscribe lines,
+//!    copyright notices) with no corpus, and [`quotes`] finds the text inside quotation marks.
 //!    [`semantic`] adds word meaning (built-in GloVe vectors) for sentences rewritten with
 //!    synonyms. [`reuse`] groups aligned sentences into reused passages and [`verdict`]
 //!    scores them: a rewrite of the whole text, or a partial copy of some passages.
@@ -68,12 +70,14 @@ mod detect;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod furniture;
 pub mod index;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod passage;
+pub mod quotes;
 pub mod report;
 pub mod reuse;
 pub mod rewrite;

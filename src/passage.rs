@@ -14,6 +14,10 @@
 //! weigh little in the similarity, through their document frequency, but are left out of the
 //! LSH keys so that two sentences do not become candidates by sharing "of the".
 //!
+//! Each passage also carries a small record, computed in the same pass: whether it is
+//! publisher [furniture] (a subscribe line, a copyright notice), how many
+//! words it has, and how many of them are inside quotation marks ([`quotes`](crate::quotes)).
+//!
 //! # Example
 //!
 //! ```
@@ -37,6 +41,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::document::Span;
+use crate::furniture;
 use crate::normalize;
 
 /// Passages with fewer words than this are dropped.
@@ -74,6 +79,25 @@ pub struct Passage<'a> {
     pub terms: &'a [Term],
     /// See [`Passage::fingerprint`].
     fingerprint: u64,
+    /// See [`Record`].
+    record: Record,
+}
+
+/// What a passage is besides its terms, packed in four bytes: whether it is furniture (bit
+/// 31), its word count (bits 0-15) and its quoted words (bits 16-30), both saturating.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Record(u32);
+
+impl Record {
+    const FURNITURE: u32 = 1 << 31;
+    const WORDS: u32 = 0xFFFF;
+    const QUOTED: u32 = 0x7FFF;
+
+    fn new(furniture: bool, words: usize, quoted: usize) -> Record {
+        let words = words.min(Self::WORDS as usize) as u32;
+        let quoted = quoted.min(Self::QUOTED as usize) as u32;
+        Record(if furniture { Self::FURNITURE } else { 0 } | quoted << 16 | words)
+    }
 }
 
 impl<'a> Passage<'a> {
@@ -89,6 +113,35 @@ impl<'a> Passage<'a> {
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
+
+    /// Whether the sentence is publisher furniture by its own words and place
+    /// ([`furniture::is_furniture`]), with no corpus. Always
+    /// false for a passage made by [`whole`], which is a text given to be compared as it is.
+    #[inline]
+    pub fn is_furniture(&self) -> bool {
+        self.record.0 & Record::FURNITURE != 0
+    }
+
+    /// The number of words in the sentence (repeats counted; at most 65,535).
+    #[inline]
+    pub fn words(&self) -> usize {
+        (self.record.0 & Record::WORDS) as usize
+    }
+
+    /// The number of its words that lie inside quotation marks, as [`quotes`](crate::quotes)
+    /// finds them in the whole text (at most 32,767).
+    #[inline]
+    pub fn quoted_words(&self) -> usize {
+        (self.record.0 >> 16 & Record::QUOTED) as usize
+    }
+
+    /// The share of its words inside quotation marks, in 0..=1 (0 for no words).
+    pub fn quoted_share(&self) -> f64 {
+        match self.words() {
+            0 => 0.0,
+            n => self.quoted_words().min(n) as f64 / n as f64,
+        }
+    }
 }
 
 /// The passages of one text, in text order, stored flat: one list of terms for the whole
@@ -97,6 +150,7 @@ impl<'a> Passage<'a> {
 pub struct Passages {
     spans: Vec<Span>,
     fingerprints: Vec<u64>,
+    records: Vec<Record>,
     /// Where each passage's terms end in `terms` (they start where the previous one's end).
     ends: Vec<u32>,
     terms: Vec<Term>,
@@ -121,6 +175,7 @@ impl Passages {
             span: self.spans[i],
             terms: &self.terms[start..self.ends[i] as usize],
             fingerprint: self.fingerprints[i],
+            record: self.records[i],
         }
     }
 
@@ -135,9 +190,10 @@ impl Passages {
     }
 
     /// Adds a passage with these terms (sorted and distinct).
-    fn push(&mut self, span: Span, terms: &[Term]) {
+    fn push(&mut self, span: Span, terms: &[Term], record: Record) {
         self.spans.push(span);
         self.fingerprints.push(fingerprint(terms));
+        self.records.push(record);
         self.terms.extend_from_slice(terms);
         self.ends.push(self.terms.len() as u32);
     }
@@ -186,10 +242,18 @@ pub fn whole(text: &str) -> Passages {
             ));
         });
     });
+    let words = terms.len();
+    let mut quoted = 0;
+    let mut quotes = Quotes::of(text);
+    normalize::for_each_word(text, |span, _| quoted += usize::from(quotes.holds(span)));
     terms.sort_unstable();
     terms.dedup();
     let mut out = Passages::default();
-    out.push(Span::new(0, text.len()), &terms);
+    out.push(
+        Span::new(0, text.len()),
+        &terms,
+        Record::new(false, words, quoted),
+    );
     out
 }
 
@@ -207,6 +271,33 @@ pub fn words(text: &str, span: Span) -> Vec<(Span, Term)> {
     out
 }
 
+/// The quotes of one text ([`crate::quotes`]), asked about its words in text order.
+struct Quotes {
+    spans: Vec<Span>,
+    /// Index of the first quote that does not end before the last word asked about.
+    at: usize,
+}
+
+impl Quotes {
+    fn of(text: &str) -> Quotes {
+        Quotes {
+            spans: crate::quotes::quotes(text),
+            at: 0,
+        }
+    }
+
+    /// Whether a word (after those asked about before) lies inside a quote.
+    #[inline]
+    fn holds(&mut self, word: Span) -> bool {
+        while self.at < self.spans.len() && self.spans[self.at].end <= word.start {
+            self.at += 1;
+        }
+        self.spans
+            .get(self.at)
+            .is_some_and(|q| q.start <= word.start && word.end <= q.end)
+    }
+}
+
 /// Splits one text into passages from its words, fed in text order as
 /// [`normalize::for_each_word`] yields them, so the pass that signs a document can split it
 /// too. Made by [`with_splitter`].
@@ -217,6 +308,14 @@ pub(crate) struct Splitter<'a> {
     at: usize,
     /// Words seen in that sentence.
     words: usize,
+    /// Of those, the words inside quotation marks.
+    quoted: usize,
+    quotes: Quotes,
+    /// Whether a word of the sentence is a furniture trigger.
+    trigger: bool,
+    /// Whether the text has a `@` or a `©` anywhere (most have neither).
+    marks: bool,
+    triggers: &'static furniture::Triggers,
     /// Their terms.
     terms: Vec<Term>,
     out: Passages,
@@ -232,6 +331,11 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             sentences: sentences(text),
             at: 0,
             words: 0,
+            quoted: 0,
+            quotes: Quotes::of(text),
+            trigger: false,
+            marks: furniture::Triggers::may_be_furniture(text),
+            triggers: furniture::Triggers::get(),
             terms: Vec::new(),
             out: Passages::default(),
             cache,
@@ -253,7 +357,9 @@ impl Splitter<'_> {
             Some(s) if s.start <= span.start && span.end <= s.end => {}
             _ => return,
         }
+        self.trigger |= self.triggers.is_trigger(hash, self.words == 0);
         self.words += 1;
+        self.quoted += usize::from(self.quotes.holds(span));
         let word = &self.text[span.start..span.end];
         let term = cached_term(self.cache, self.stemmer, word, hash);
         self.terms.push(term);
@@ -264,10 +370,26 @@ impl Splitter<'_> {
         if self.words >= MIN_WORDS {
             self.terms.sort_unstable();
             self.terms.dedup();
-            self.out.push(self.sentences[self.at], &self.terms);
+            let span = self.sentences[self.at];
+            let position = furniture::Position {
+                index: self.at,
+                count: self.sentences.len(),
+                start: span.start,
+                len: self.text.len(),
+            };
+            let share = self.quoted as f64 / self.words as f64;
+            let sentence = &self.text[span.start..span.end];
+            // Most sentences have no cue word: the full check is for those that do.
+            let marked = self.marks && furniture::Triggers::may_be_furniture(sentence);
+            let furniture =
+                (self.trigger || marked) && furniture::is_furniture_with(sentence, position, share);
+            let record = Record::new(furniture, self.words, self.quoted);
+            self.out.push(span, &self.terms, record);
         }
         self.terms.clear();
         self.words = 0;
+        self.quoted = 0;
+        self.trigger = false;
         self.at += 1;
     }
 
@@ -280,6 +402,7 @@ impl Splitter<'_> {
         // Kept as long as the document is indexed: no room to spare.
         out.spans.shrink_to_fit();
         out.fingerprints.shrink_to_fit();
+        out.records.shrink_to_fit();
         out.ends.shrink_to_fit();
         out.terms.shrink_to_fit();
         out
@@ -634,6 +757,63 @@ mod tests {
                 .collect();
             assert_eq!(got.join(" | "), *want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn each_passage_records_furniture_words_and_quoted_words() {
+        let text = "Putin said \"we will win the war\" on Monday.\n\
+            “We will win. Our army is strong,” he told the crowd.\n\
+            Sign up for our newsletter, delivered to your inbox.";
+        let found = passages(text);
+        let records: Vec<(bool, usize, usize)> = found
+            .iter()
+            .map(|p| (p.is_furniture(), p.words(), p.quoted_words()))
+            .collect();
+        // "We will win." has three words: no passage.
+        assert_eq!(
+            records,
+            [(false, 9, 5), (false, 8, 4), (true, 9, 0)],
+            "{records:?}"
+        );
+        assert!((found.get(0).quoted_share() - 5.0 / 9.0).abs() < 1e-12);
+        assert_eq!(found.get(2).quoted_share(), 0.0);
+        // A text given whole is compared as it is: never furniture.
+        let one = whole("Sign up for our newsletter, \"delivered to your inbox\".");
+        assert_eq!(
+            (
+                one.get(0).is_furniture(),
+                one.get(0).words(),
+                one.get(0).quoted_words()
+            ),
+            (false, 9, 4)
+        );
+    }
+
+    /// The splitter runs the furniture check only on sentences with a trigger word, a `@` or
+    /// a `©`; that prefilter is exact: on the seeds, every passage gets the verdict of the
+    /// check run on every sentence.
+    #[test]
+    fn the_furniture_prefilter_changes_no_verdict() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
+        let mut flagged = 0;
+        for entry in std::fs::read_dir(seeds).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let all = sentences(&text);
+            for p in passages(&text).iter() {
+                let index = all.iter().position(|s| *s == p.span).unwrap();
+                let pos = furniture::Position {
+                    index,
+                    count: all.len(),
+                    start: p.span.start,
+                    len: text.len(),
+                };
+                let sentence = &text[p.span.start..p.span.end];
+                let want = furniture::is_furniture_with(sentence, pos, p.quoted_share());
+                assert_eq!(p.is_furniture(), want, "{sentence:?}");
+                flagged += usize::from(want);
+            }
+        }
+        assert_eq!(flagged, 12);
     }
 
     #[test]

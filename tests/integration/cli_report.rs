@@ -133,7 +133,7 @@ fn r12_compare_jsonl_says_why_a_pair_is_not_flagged() {
     assert_eq!(r["reason"], "no-reused-passage");
     assert_eq!(
         r["message"],
-        "1 aligned passage covers at most 0.04; a rewrite needs 2 covering 0.15"
+        "1 aligned passage covers at most 0.05; a rewrite needs 2 covering 0.15"
     );
     for key in ["jaccard", "estimated_jaccard"] {
         assert!(r[key].is_f64(), "{key}: {r}");
@@ -390,7 +390,9 @@ fn r12_html_into_a_file_is_not_a_folder() {
 #[test]
 fn compare_with_a_corpus_holding_the_pair_judges_as_a_scan_does() {
     let scratch = Scratch::new();
-    let footer = "Subscribe to the Daily Ledger newsletter for the morning headlines delivered to your inbox.";
+    // No furniture cue (see `furniture`): only the corpus rule can tell this footer.
+    let footer =
+        "The Daily Ledger brings the morning headlines of the county to its readers each day.";
     scratch
         .write(
             "dir/a.txt",
