@@ -478,7 +478,7 @@ impl Detector {
                 similarity: l.similarity,
             })
             .collect();
-        if judged.sentence_sized && passages.is_empty() {
+        if judged.sentence_sized && judged.flagged && passages.is_empty() {
             // The sentence verifier judged the whole texts: they are the passage.
             let whole = |p: &Passages| {
                 let (first, last) = (p.get(0).span, p.get(p.len() - 1).span);

@@ -56,7 +56,6 @@ use std::collections::HashSet;
 use crate::document::Span;
 use crate::passage::{self, Passages};
 use crate::rewrite::{self, Alignment, Link, WeightedPassages};
-use crate::semantic;
 
 /// Two links stay in one passage when at most this many sentences lie between them, on
 /// either side: a copy may drop or add a sentence inside a lifted stretch.
@@ -73,11 +72,12 @@ pub const MIN_SENTENCES: usize = 2;
 /// [`extend`]): seeds need [`Config::passage_threshold`](crate::Config::passage_threshold),
 /// their neighbours in a lifted passage that was edited more heavily need less.
 pub const EXTEND_SIMILARITY: f64 = 0.2;
-/// Similarity below which a sentence next to a group is not given to the sentence verifier:
-/// sentences that share almost no word are not worth its cost (about 20 µs a pair).
-pub const EXTEND_FLOOR: f64 = 0.1;
 /// Rounds of extension: each reaches [`GAP`] + 1 sentences further.
 pub const EXTEND_ROUNDS: usize = 2;
+
+/// A passage of one sentence counts when it is verbatim and at least this long: a stock
+/// phrase, a boilerplate line or a short quote repeated word for word is shorter.
+pub const MIN_VERBATIM_WORDS: usize = 30;
 
 /// Phrasing at or above which a passage is [`How::Verbatim`].
 pub const VERBATIM_PHRASING: f64 = 0.8;
@@ -151,10 +151,6 @@ pub struct Reused {
     /// numbers: see [`is_fact`]) that the other side has too. Two reports of one event share
     /// its names and numbers; a copy shares the words around them.
     pub vocabulary: f64,
-    /// The [sentence verifier](crate::semantic::sentence_score)'s score of the first side's
-    /// sentences, each with its most similar link, their mean weighted by words: how much of
-    /// the passage says the same.
-    pub meaning: f64,
     /// How the passage was reused.
     pub how: How,
 }
@@ -190,7 +186,7 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
     let (a, b) = ((ta, pa), (tb, pb));
     let mut groups = clusters(&alignment.candidates);
     for g in &mut groups {
-        extend(g, (ta, pa, wa), (tb, pb, wb));
+        extend(g, wa, wb);
     }
     // Passages of one sentence count only when verbatim (see [`MIN_SENTENCES`]).
     groups.retain(|g| {
@@ -201,7 +197,7 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
             v.len()
         };
         distinct(|l| l.a).max(distinct(|l| l.b)) >= MIN_SENTENCES
-            || passage_of(g, a, b).how == How::Verbatim
+            || g.iter().any(|l| is_verbatim_sentence(l, a, b))
     });
     // Largest first; ties in text order, so the result does not depend on the input order.
     let size = |g: &[Link]| {
@@ -229,12 +225,14 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
 }
 
 /// Adds to a group the links between sentences within [`GAP`] + 1 of it on both sides, at
-/// least one of them not yet in the group, that are at least [`EXTEND_SIMILARITY`] alike or
-/// that the [sentence verifier](crate::semantic::sentence_score) takes for paraphrases (when
-/// they share at least [`EXTEND_FLOOR`]), for [`EXTEND_ROUNDS`] rounds: the weaker links of
-/// sentences edited more heavily than the seeds (see the module docs). Keeps the group
-/// sorted by `(a, b)`.
-fn extend(group: &mut Vec<Link>, (ta, pa, wa): Side, (tb, pb, wb): Side) {
+/// least one of them not yet in the group, that are at least [`EXTEND_SIMILARITY`] alike,
+/// for [`EXTEND_ROUNDS`] rounds: the weaker links of sentences edited more heavily than the
+/// seeds (see the module docs). Keeps the group sorted by `(a, b)`.
+///
+/// (Letting the [sentence verifier](crate::semantic::sentence_score) add links here too was
+/// measured on the PAN 2013 training pairs: recall did not move, and a scan of 100,000
+/// articles took several times as long.)
+fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
     let reach = GAP + 1;
     for _ in 0..EXTEND_ROUNDS {
         let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
@@ -247,13 +245,7 @@ fn extend(group: &mut Vec<Link>, (ta, pa, wa): Side, (tb, pb, wb): Side) {
                     continue;
                 }
                 let similarity = rewrite::similarity(wa.get(i), wb.get(j));
-                let paraphrase = || {
-                    let (sa, sb) = (pa.get(i).span, pb.get(j).span);
-                    semantic::sentence_score(&ta[sa.start..sa.end], &tb[sb.start..sb.end])
-                        >= semantic::sentence::CUT
-                };
-                if similarity >= EXTEND_SIMILARITY || (similarity >= EXTEND_FLOOR && paraphrase())
-                {
+                if similarity >= EXTEND_SIMILARITY {
                     added.push(Link {
                         a: i,
                         b: j,
@@ -317,6 +309,19 @@ fn words_in(passages: &Passages, range: std::ops::Range<usize>) -> usize {
     range.map(|i| passages.get(i).terms.len()).sum()
 }
 
+/// Whether a link joins two sentences that are word for word the same (see
+/// [`MIN_VERBATIM_WORDS`]). Cheap for the many short ones: their byte length rules them out
+/// before their words are read.
+fn is_verbatim_sentence(l: &Link, (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> bool {
+    let (sa, sb) = (pa.get(l.a).span, pb.get(l.b).span);
+    // A word and the space after it take two bytes at least.
+    if (sa.end - sa.start).max(sb.end - sb.start) < 2 * MIN_VERBATIM_WORDS {
+        return false;
+    }
+    let (wa, wb) = (passage::words(ta, sa), passage::words(tb, sb));
+    wa.len().max(wb.len()) >= MIN_VERBATIM_WORDS && How::of(phrasing(&wa, &wb)) == How::Verbatim
+}
+
 /// The passage a group makes.
 fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> Reused {
     let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
@@ -332,7 +337,7 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         v.len()
     };
     // Each sentence of `a` by its best link, weighted by its words.
-    let (mut weighted, mut weight, mut meant) = (0.0, 0.0, 0.0);
+    let (mut weighted, mut weight) = (0.0, 0.0);
     for run in group.chunk_by(|x, y| x.a == y.a) {
         let best = run
             .iter()
@@ -340,12 +345,9 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
             .expect("a run is not empty");
         let w = pa.get(best.a).terms.len() as f64;
         weighted += best.similarity * w;
-        let (sa, sb) = (pa.get(best.a).span, pb.get(best.b).span);
-        meant += semantic::sentence_score(&ta[sa.start..sa.end], &tb[sb.start..sb.end]) * w;
         weight += w;
     }
     let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
-    let meaning = if weight > 0.0 { meant / weight } else { 0.0 };
     let phrasing = phrasing(&wa, &wb);
     let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
     let vocabulary = vocabulary((ta, &wa), (tb, &wb));
@@ -363,7 +365,6 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         overlap,
         containment,
         vocabulary,
-        meaning,
         how: How::of(phrasing),
     }
 }
@@ -390,17 +391,21 @@ fn vocabulary(
     (ta, wa): (&str, &[(Span, passage::Term)]),
     (tb, wb): (&str, &[(Span, passage::Term)]),
 ) -> f64 {
+    // Sorted lists: a passage has tens of words, so sorting beats hashing.
     let ordinary = |text: &str, words: &[(Span, passage::Term)]| {
-        let facts: HashSet<passage::Term, ahash::RandomState> = words
+        let mut facts: Vec<passage::Term> = words
             .iter()
-            .filter(|(s, _)| is_fact(text, *s))
+            .filter(|(s, t)| !t.is_function() && is_fact(text, *s))
             .map(|(_, t)| *t)
             .collect();
-        let set: HashSet<passage::Term, ahash::RandomState> = words
+        facts.sort_unstable();
+        let mut set: Vec<passage::Term> = words
             .iter()
             .map(|(_, t)| *t)
-            .filter(|t| !t.is_function() && !facts.contains(t))
+            .filter(|t| !t.is_function() && facts.binary_search(t).is_err())
             .collect();
+        set.sort_unstable();
+        set.dedup();
         set
     };
     let (x, y) = (ordinary(ta, wa), ordinary(tb, wb));
@@ -412,7 +417,8 @@ fn vocabulary(
     if small.is_empty() {
         return 0.0;
     }
-    small.iter().filter(|t| large.contains(t)).count() as f64 / small.len() as f64
+    let shared = small.iter().filter(|t| large.binary_search(t).is_ok()).count();
+    shared as f64 / small.len() as f64
 }
 
 /// Weighted Jaccard and containment of the lighter side of the terms of two runs of

@@ -36,7 +36,6 @@
 //!     overlap: 0.8,
 //!     containment: 0.9,
 //!     vocabulary: 0.9,
-//!     meaning: 0.95,
 //! };
 //! // Two sentences that state one event's facts in the writers' own words.
 //! let same_event = Features {
@@ -50,7 +49,6 @@
 //!     overlap: 0.25,
 //!     containment: 0.4,
 //!     vocabulary: 0.3,
-//!     meaning: 0.3,
 //! };
 //! assert!(lifted.score() > 0.9);
 //! assert!(same_event.score() < 0.2);
@@ -62,7 +60,7 @@ pub mod fitted;
 use crate::reuse::Reused;
 
 /// The names of [`Features::vector`]'s entries, in order.
-pub const NAMES: [&str; 11] = [
+pub const NAMES: [&str; 10] = [
     "ln_longest",
     "ln_reused",
     "share_max",
@@ -73,7 +71,6 @@ pub const NAMES: [&str; 11] = [
     "overlap",
     "containment",
     "vocabulary",
-    "meaning",
 ];
 
 /// The signals of one pair (see the module docs).
@@ -99,8 +96,6 @@ pub struct Features {
     pub containment: f64,
     /// The passages' [vocabulary](Reused::vocabulary), their mean weighted by words.
     pub vocabulary: f64,
-    /// The passages' [meaning](Reused::meaning), their mean weighted by words.
-    pub meaning: f64,
 }
 
 impl Features {
@@ -108,7 +103,7 @@ impl Features {
     pub fn of(passages: &[Reused], (words_a, words_b): (usize, usize)) -> Features {
         let (mut reused_a, mut reused_b, mut reused) = (0usize, 0usize, 0usize);
         let (mut longest, mut similarity, mut phrasing) = (0usize, 0.0, 0.0);
-        let (mut overlap, mut containment, mut vocabulary, mut meaning) = (0.0, 0.0, 0.0, 0.0);
+        let (mut overlap, mut containment, mut vocabulary) = (0.0, 0.0, 0.0);
         for p in passages {
             reused_a += p.words_a;
             reused_b += p.words_b;
@@ -119,7 +114,6 @@ impl Features {
             overlap += p.overlap * p.words() as f64;
             containment += p.containment * p.words() as f64;
             vocabulary += p.vocabulary * p.words() as f64;
-            meaning += p.meaning * p.words() as f64;
         }
         let share = |n: usize, of: usize| {
             if of == 0 {
@@ -144,7 +138,6 @@ impl Features {
             overlap: mean(overlap),
             containment: mean(containment),
             vocabulary: mean(vocabulary),
-            meaning: mean(meaning),
         }
     }
 
@@ -161,7 +154,6 @@ impl Features {
             self.overlap,
             self.containment,
             self.vocabulary,
-            self.meaning,
         ]
     }
 

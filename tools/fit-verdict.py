@@ -33,7 +33,7 @@ import sys
 import tempfile
 import zlib
 
-L2 = float(os.environ.get("L2", "0.01"))
+L2 = float(os.environ.get("L2", "0.001"))
 CUT = 0.5
 
 
