@@ -311,8 +311,12 @@ pub(crate) struct Splitter<'a> {
     /// Of those, the words inside quotation marks.
     quoted: usize,
     quotes: Quotes,
-    /// Whether a word of the sentence is a furniture trigger.
-    trigger: bool,
+    /// Where the sentence's first furniture trigger words start (at most [`TRIGGERS`]), and
+    /// how many there are.
+    trigger_starts: [(usize, u64); TRIGGERS],
+    triggers_seen: usize,
+    /// Whether the first of them is the sentence's first word.
+    first_triggers: bool,
     /// Whether the text has a `@` or a `©` anywhere (most have neither).
     marks: bool,
     triggers: &'static furniture::Triggers,
@@ -333,7 +337,9 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             words: 0,
             quoted: 0,
             quotes: Quotes::of(text),
-            trigger: false,
+            trigger_starts: [(0, 0); TRIGGERS],
+            triggers_seen: 0,
+            first_triggers: false,
             marks: furniture::Triggers::may_be_furniture(text),
             triggers: furniture::Triggers::get(),
             terms: Vec::new(),
@@ -357,7 +363,13 @@ impl Splitter<'_> {
             Some(s) if s.start <= span.start && span.end <= s.end => {}
             _ => return,
         }
-        self.trigger |= self.triggers.is_trigger(hash, self.words == 0);
+        if self.triggers.is_trigger(hash, self.words == 0) {
+            if let Some(at) = self.trigger_starts.get_mut(self.triggers_seen) {
+                *at = (span.start, hash);
+            }
+            self.first_triggers |= self.words == 0;
+            self.triggers_seen += 1;
+        }
         self.words += 1;
         self.quoted += usize::from(self.quotes.holds(span));
         let word = &self.text[span.start..span.end];
@@ -381,15 +393,23 @@ impl Splitter<'_> {
             let sentence = &self.text[span.start..span.end];
             // Most sentences have no cue word: the full check is for those that do.
             let marked = self.marks && furniture::Triggers::may_be_furniture(sentence);
+            // The whole check only for a sentence where a cue phrase starts (most have none).
+            let seen = &self.trigger_starts[..self.triggers_seen.min(TRIGGERS)];
+            let cue = self.triggers_seen > TRIGGERS
+                || seen.iter().enumerate().any(|(k, &(at, hash))| {
+                    let first = k == 0 && self.first_triggers;
+                    self.triggers.cue_at(sentence, at - span.start, hash, first)
+                });
             let furniture =
-                (self.trigger || marked) && furniture::is_furniture_with(sentence, position, share);
+                (marked || cue) && furniture::is_furniture_with(sentence, position, share);
             let record = Record::new(furniture, self.words, self.quoted);
             self.out.push(span, &self.terms, record);
         }
         self.terms.clear();
         self.words = 0;
         self.quoted = 0;
-        self.trigger = false;
+        self.triggers_seen = 0;
+        self.first_triggers = false;
         self.at += 1;
     }
 
@@ -408,6 +428,10 @@ impl Splitter<'_> {
         out
     }
 }
+
+/// Trigger words of one sentence whose places the splitter keeps; a sentence with more gets
+/// the whole furniture check.
+const TRIGGERS: usize = 4;
 
 /// Distinct words remembered per thread before the cache is emptied (a few MB at most).
 const CACHE_WORDS: usize = 1 << 18;

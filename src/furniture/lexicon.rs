@@ -28,7 +28,6 @@ pub const STRONG: &[&str] = &[
     "articles remaining",
     "audio is not supported",
     "audio player",
-    "browser does not",
     "click here",
     "comments powered by",
     "continue reading",
@@ -82,6 +81,7 @@ pub const STRONG: &[&str] = &[
 /// Phrases that are furniture near the ends of the text or with a second cue. Sorted.
 pub const WEAK: &[&str] = &[
     "breaking news alerts",
+    "browser does not support",
     "byline",
     "contributed reporting",
     "contributed to this report",
@@ -136,6 +136,7 @@ pub const LEADS: &[&str] = &[
     "join us",
     "like us on",
     "listen",
+    "more from",
     "photo",
     "read",
     "recommended",
