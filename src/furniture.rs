@@ -516,6 +516,7 @@ mod tests {
         "Share this story on Facebook, Twitter or WhatsApp.",
         "Follow @janedoe for more.",
         "blog comments powered by Disqus",
+        "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
     ];
 
     /// Furniture near the ends of a text (a weak cue), prose in the middle.
@@ -524,6 +525,7 @@ mod tests {
         "Associated Press writer John Smith in Paris contributed to this report.",
         "More on the story at https://example.com/news/latest.",
         "Get the best of the week's news every Sunday morning.",
+        "With files from the Canadian Press",
     ];
 
     /// News prose, never furniture, even as the last sentence.

@@ -274,27 +274,44 @@ pub fn words(text: &str, span: Span) -> Vec<(Span, Term)> {
 /// The quotes of one text ([`crate::quotes`]), asked about its words in text order.
 struct Quotes {
     spans: Vec<Span>,
-    /// Index of the first quote that does not end before the last word asked about.
+    /// Index of the quote in `current`.
     at: usize,
+    /// The first quote that does not end before the last word asked about (past the text's
+    /// end when there is none), kept apart so most words cost one comparison.
+    current: Span,
 }
 
 impl Quotes {
     fn of(text: &str) -> Quotes {
+        let spans = crate::quotes::quotes(text);
+        let current = spans
+            .first()
+            .copied()
+            .unwrap_or(Span::new(usize::MAX, usize::MAX));
         Quotes {
-            spans: crate::quotes::quotes(text),
+            spans,
             at: 0,
+            current,
         }
     }
 
     /// Whether a word (after those asked about before) lies inside a quote.
     #[inline]
     fn holds(&mut self, word: Span) -> bool {
-        while self.at < self.spans.len() && self.spans[self.at].end <= word.start {
-            self.at += 1;
+        if word.start < self.current.start {
+            return false;
         }
-        self.spans
-            .get(self.at)
-            .is_some_and(|q| q.start <= word.start && word.end <= q.end)
+        while self.current.end <= word.start {
+            self.at += 1;
+            self.current = match self.spans.get(self.at) {
+                Some(&q) => q,
+                None => Span::new(usize::MAX, usize::MAX),
+            };
+            if word.start < self.current.start {
+                return false;
+            }
+        }
+        word.end <= self.current.end
     }
 }
 

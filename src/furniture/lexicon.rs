@@ -97,6 +97,7 @@ pub const WEAK: &[&str] = &[
     "news and information",
     "newsletter",
     "newsletters",
+    "not been edited by",
     "online account",
     "originally appeared",
     "originally published",
@@ -110,6 +111,7 @@ pub const WEAK: &[&str] = &[
     "sign in",
     "sponsored content",
     "subscribe",
+    "syndicated feed",
     "terms of service",
     "terms of use",
     "unlimited access",
@@ -152,6 +154,7 @@ pub const LEADS: &[&str] = &[
     "topics",
     "visit",
     "watch",
+    "with files from",
 ];
 
 /// Words that address the reader. Sorted.
