@@ -237,40 +237,90 @@ impl Cues {
 /// `@` or `©`, see [`Triggers::may_be_furniture`]). Exact: a sentence it passes over has no
 /// cue.
 pub(crate) struct Triggers {
-    /// Bits at the hashes of the first words of [`lexicon::STRONG`] and [`lexicon::WEAK`]
-    /// phrases and of `copyright`, `c` (of "(c)"), `http`, `https` and `www`.
-    anywhere: [u64; 64],
-    /// The same for the first words of [`lexicon::LEADS`], which count only when they open
-    /// the sentence.
-    leading: [u64; 64],
+    /// The phrases of [`lexicon::STRONG`] and [`lexicon::WEAK`], and the words `copyright`,
+    /// `c` (of "(c)"), `http`, `https` and `www`, by the hash of their first word.
+    anywhere: PhraseTable,
+    /// The phrases of [`lexicon::LEADS`], which count only when they open the sentence.
+    leading: PhraseTable,
+}
+
+/// Phrases by the hash of their first word: a bit table that rejects almost every other word
+/// with one lookup (a few hundred hashes in 65,536 bits: about 0.3% pass), then the phrases
+/// sorted by that hash.
+struct PhraseTable {
+    bits: Vec<u64>,
+    entries: Vec<(u64, &'static str)>,
+}
+
+impl PhraseTable {
+    const WORDS: usize = 1024;
+
+    fn new(lists: &[&[&'static str]]) -> PhraseTable {
+        let mut entries: Vec<(u64, &'static str)> = lists
+            .iter()
+            .flat_map(|l| l.iter())
+            .map(|p| (crate::normalize::word_hash(first_word(p)), *p))
+            .collect();
+        entries.sort_unstable();
+        let mut bits = vec![0; Self::WORDS];
+        for &(h, _) in &entries {
+            bits[(h >> 6) as usize % Self::WORDS] |= 1 << (h & 63);
+        }
+        PhraseTable { bits, entries }
+    }
+
+    /// Whether some phrase may start with a word of this hash (one lookup; about 0.3% of
+    /// other words pass too).
+    #[inline(always)]
+    fn may_have(&self, hash: u64) -> bool {
+        self.bits[(hash >> 6) as usize % Self::WORDS] & (1 << (hash & 63)) != 0
+    }
+
+    /// The phrases whose first word has this hash.
+    fn phrases(&self, hash: u64) -> &[(u64, &'static str)] {
+        if !self.may_have(hash) {
+            return &[];
+        }
+        let from = self.entries.partition_point(|e| e.0 < hash);
+        let to = from + self.entries[from..].partition_point(|e| e.0 == hash);
+        &self.entries[from..to]
+    }
 }
 
 impl Triggers {
     /// The triggers of the lexicon, built once.
     pub(crate) fn get() -> &'static Triggers {
         static TRIGGERS: std::sync::OnceLock<Triggers> = std::sync::OnceLock::new();
-        TRIGGERS.get_or_init(|| {
-            let mut t = Triggers {
-                anywhere: [0; 64],
-                leading: [0; 64],
-            };
-            let extra: &[&str] = &["copyright", "c", "http", "https", "www"];
-            for list in [lexicon::STRONG, lexicon::WEAK, extra] {
-                for p in list {
-                    set(&mut t.anywhere, crate::normalize::word_hash(first_word(p)));
-                }
-            }
-            for p in lexicon::LEADS {
-                set(&mut t.leading, crate::normalize::word_hash(first_word(p)));
-            }
-            t
+        TRIGGERS.get_or_init(|| Triggers {
+            anywhere: PhraseTable::new(&[
+                lexicon::STRONG,
+                lexicon::WEAK,
+                &["copyright", "c", "http", "https", "www"],
+            ]),
+            leading: PhraseTable::new(&[lexicon::LEADS]),
         })
     }
 
-    /// Whether a word (by its hash) may be a cue: `first` when it opens its sentence.
-    #[inline]
+    /// Whether a word (by its hash) may be a cue, `first` when it opens its sentence: one
+    /// table lookup, which lets through a few other words too ([`Triggers::cue_at`] then
+    /// finds no phrase).
+    #[inline(always)]
     pub(crate) fn is_trigger(&self, hash: u64, first: bool) -> bool {
-        has(&self.anywhere, hash) || (first && has(&self.leading, hash))
+        self.anywhere.may_have(hash) || (first && self.leading.may_have(hash))
+    }
+
+    /// Whether a phrase starts at byte `start` of `sentence`, where a trigger word with this
+    /// hash starts (`first`: the sentence's first word): the second stage of the prefilter,
+    /// so that the whole sentence is checked only when a phrase is really there.
+    pub(crate) fn cue_at(&self, sentence: &str, start: usize, hash: u64, first: bool) -> bool {
+        let b = sentence.as_bytes();
+        let spelt = |table: &PhraseTable| {
+            table
+                .phrases(hash)
+                .iter()
+                .any(|(_, p)| spells(b, start, p).is_some())
+        };
+        spelt(&self.anywhere) || (first && spelt(&self.leading))
     }
 
     /// Whether a sentence none of whose words is a trigger may still be furniture: it has a
@@ -278,15 +328,6 @@ impl Triggers {
     pub(crate) fn may_be_furniture(sentence: &str) -> bool {
         sentence.as_bytes().contains(&b'@') || sentence.contains('©')
     }
-}
-
-fn set(table: &mut [u64; 64], hash: u64) {
-    table[(hash >> 6) as usize % 64] |= 1 << (hash & 63);
-}
-
-#[inline]
-fn has(table: &[u64; 64], hash: u64) -> bool {
-    table[(hash >> 6) as usize % 64] & (1 << (hash & 63)) != 0
 }
 
 /// Where the run of ASCII letters and digits starting at `i` ends.
@@ -336,9 +377,16 @@ fn lookup(list: &[&str], word: &[u8]) -> Option<usize> {
 /// (a space sorts before any letter), so those starting with the word are one run.
 fn phrase_at(list: &[&str], b: &[u8], start: usize) -> Option<(usize, usize)> {
     let word = &b[start..word_end(b, start)];
-    let from = list.partition_point(|p| cmp_folded(word, first_word(p)) == Ordering::Greater);
+    // Lower-cased once, so the search compares plain bytes.
+    let mut buf = [0u8; 24];
+    let folded = buf.get_mut(..word.len())?;
+    for (to, from) in folded.iter_mut().zip(word) {
+        *to = from.to_ascii_lowercase();
+    }
+    let folded = &*folded;
+    let from = list.partition_point(|p| first_word(p) < folded);
     for (n, phrase) in list.iter().enumerate().skip(from) {
-        if cmp_folded(word, first_word(phrase)) != Ordering::Equal {
+        if first_word(phrase) != folded {
             break;
         }
         if let Some(end) = spells(b, start, phrase) {
@@ -468,6 +516,7 @@ mod tests {
         "Share this story on Facebook, Twitter or WhatsApp.",
         "Follow @janedoe for more.",
         "blog comments powered by Disqus",
+        "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
     ];
 
     /// Furniture near the ends of a text (a weak cue), prose in the middle.
@@ -476,6 +525,7 @@ mod tests {
         "Associated Press writer John Smith in Paris contributed to this report.",
         "More on the story at https://example.com/news/latest.",
         "Get the best of the week's news every Sunday morning.",
+        "With files from the Canadian Press",
     ];
 
     /// News prose, never furniture, even as the last sentence.
@@ -491,6 +541,7 @@ mod tests {
         "Share prices fell 3% in early trading on Tuesday.",
         "He said on Twitter that the government had lost its way.",
         "The band sued the website for copyright infringement last year.",
+        "But the browser does not yet work well with screen reader software used by blind people.",
         "The actor, who lives in London, will star in the film's sequel next year.",
         "\"You have to follow the rules,\" the coach told reporters after the match.",
         "“Our members will not sign up to a deal like this,” the union's leader said.",

@@ -274,27 +274,44 @@ pub fn words(text: &str, span: Span) -> Vec<(Span, Term)> {
 /// The quotes of one text ([`crate::quotes`]), asked about its words in text order.
 struct Quotes {
     spans: Vec<Span>,
-    /// Index of the first quote that does not end before the last word asked about.
+    /// Index of the quote in `current`.
     at: usize,
+    /// The first quote that does not end before the last word asked about (past the text's
+    /// end when there is none), kept apart so most words cost one comparison.
+    current: Span,
 }
 
 impl Quotes {
     fn of(text: &str) -> Quotes {
+        let spans = crate::quotes::quotes(text);
+        let current = spans
+            .first()
+            .copied()
+            .unwrap_or(Span::new(usize::MAX, usize::MAX));
         Quotes {
-            spans: crate::quotes::quotes(text),
+            spans,
             at: 0,
+            current,
         }
     }
 
     /// Whether a word (after those asked about before) lies inside a quote.
     #[inline]
     fn holds(&mut self, word: Span) -> bool {
-        while self.at < self.spans.len() && self.spans[self.at].end <= word.start {
-            self.at += 1;
+        if word.start < self.current.start {
+            return false;
         }
-        self.spans
-            .get(self.at)
-            .is_some_and(|q| q.start <= word.start && word.end <= q.end)
+        while self.current.end <= word.start {
+            self.at += 1;
+            self.current = match self.spans.get(self.at) {
+                Some(&q) => q,
+                None => Span::new(usize::MAX, usize::MAX),
+            };
+            if word.start < self.current.start {
+                return false;
+            }
+        }
+        word.end <= self.current.end
     }
 }
 
@@ -311,8 +328,12 @@ pub(crate) struct Splitter<'a> {
     /// Of those, the words inside quotation marks.
     quoted: usize,
     quotes: Quotes,
-    /// Whether a word of the sentence is a furniture trigger.
-    trigger: bool,
+    /// Where the sentence's first furniture trigger words start (at most [`TRIGGERS`]), and
+    /// how many there are.
+    trigger_starts: [(usize, u64); TRIGGERS],
+    triggers_seen: usize,
+    /// Whether the first of them is the sentence's first word.
+    first_triggers: bool,
     /// Whether the text has a `@` or a `©` anywhere (most have neither).
     marks: bool,
     triggers: &'static furniture::Triggers,
@@ -333,7 +354,9 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             words: 0,
             quoted: 0,
             quotes: Quotes::of(text),
-            trigger: false,
+            trigger_starts: [(0, 0); TRIGGERS],
+            triggers_seen: 0,
+            first_triggers: false,
             marks: furniture::Triggers::may_be_furniture(text),
             triggers: furniture::Triggers::get(),
             terms: Vec::new(),
@@ -357,7 +380,13 @@ impl Splitter<'_> {
             Some(s) if s.start <= span.start && span.end <= s.end => {}
             _ => return,
         }
-        self.trigger |= self.triggers.is_trigger(hash, self.words == 0);
+        if self.triggers.is_trigger(hash, self.words == 0) {
+            if let Some(at) = self.trigger_starts.get_mut(self.triggers_seen) {
+                *at = (span.start, hash);
+            }
+            self.first_triggers |= self.words == 0;
+            self.triggers_seen += 1;
+        }
         self.words += 1;
         self.quoted += usize::from(self.quotes.holds(span));
         let word = &self.text[span.start..span.end];
@@ -381,15 +410,23 @@ impl Splitter<'_> {
             let sentence = &self.text[span.start..span.end];
             // Most sentences have no cue word: the full check is for those that do.
             let marked = self.marks && furniture::Triggers::may_be_furniture(sentence);
+            // The whole check only for a sentence where a cue phrase starts (most have none).
+            let seen = &self.trigger_starts[..self.triggers_seen.min(TRIGGERS)];
+            let cue = self.triggers_seen > TRIGGERS
+                || seen.iter().enumerate().any(|(k, &(at, hash))| {
+                    let first = k == 0 && self.first_triggers;
+                    self.triggers.cue_at(sentence, at - span.start, hash, first)
+                });
             let furniture =
-                (self.trigger || marked) && furniture::is_furniture_with(sentence, position, share);
+                (marked || cue) && furniture::is_furniture_with(sentence, position, share);
             let record = Record::new(furniture, self.words, self.quoted);
             self.out.push(span, &self.terms, record);
         }
         self.terms.clear();
         self.words = 0;
         self.quoted = 0;
-        self.trigger = false;
+        self.triggers_seen = 0;
+        self.first_triggers = false;
         self.at += 1;
     }
 
@@ -408,6 +445,10 @@ impl Splitter<'_> {
         out
     }
 }
+
+/// Trigger words of one sentence whose places the splitter keeps; a sentence with more gets
+/// the whole furniture check.
+const TRIGGERS: usize = 4;
 
 /// Distinct words remembered per thread before the cache is emptied (a few MB at most).
 const CACHE_WORDS: usize = 1 << 18;

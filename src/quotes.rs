@@ -47,34 +47,29 @@ pub fn quotes(text: &str) -> Vec<Span> {
 /// [`quotes`], each span given to `f` in text order instead of collected.
 pub(crate) fn for_each(text: &str, mut f: impl FnMut(Span)) {
     let b = text.as_bytes();
-    let blank_lines = text.contains("\n\n") || text.contains("\n\r\n");
+    let blank_lines =
+        memchr::memmem::find(b, b"\n\n").is_some() || memchr::memmem::find(b, b"\n\r\n").is_some();
     // Byte after the opening mark of the open double and single quote.
     let mut double: Option<usize> = None;
     let mut single: Option<usize> = None;
     let mut i = 0;
     while i < b.len() {
-        // Most bytes are neither a mark nor a line break: skip them with one lookup each.
-        while i < b.len() && !INTERESTING[b[i] as usize] {
-            i += 1;
+        // The next mark (or the first byte of a curly one), found a word at a time.
+        let next = memchr::memchr3(b'"', b'\'', 0xE2, &b[i..]).map_or(b.len(), |k| i + k);
+        // Paragraph ends matter only to an open quote.
+        if double.is_some() || single.is_some() {
+            for k in memchr::memchr_iter(b'\n', &b[i..next]) {
+                if paragraph_ends(b, i + k, blank_lines) {
+                    close_paragraph(text, i + k, &mut double, &mut single, &mut f);
+                    break;
+                }
+            }
         }
+        i = next;
         if i == b.len() {
             break;
         }
         match b[i] {
-            b'\n' => {
-                let paragraph_ends = !blank_lines || {
-                    let rest = &b[i + 1..];
-                    let ws = rest
-                        .iter()
-                        .take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r')
-                        .count();
-                    rest.get(ws) == Some(&b'\n')
-                };
-                if paragraph_ends {
-                    close_paragraph(text, i, &mut double, &mut single, &mut f);
-                }
-                i += 1;
-            }
             b'"' => {
                 if let Some(start) = double.take() {
                     emit(start, i, &mut f);
@@ -113,6 +108,19 @@ pub(crate) fn for_each(text: &str, mut f: impl FnMut(Span)) {
         }
     }
     close_paragraph(text, b.len(), &mut double, &mut single, &mut f);
+}
+
+/// Whether the line break at `i` ends a paragraph: any does, or with `blank_lines` only one
+/// followed by a blank line.
+fn paragraph_ends(b: &[u8], i: usize, blank_lines: bool) -> bool {
+    !blank_lines || {
+        let rest = &b[i + 1..];
+        let ws = rest
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r')
+            .count();
+        rest.get(ws) == Some(&b'\n')
+    }
 }
 
 /// The paragraph ends at `end`: an open double quote closes there (trailing white space left
@@ -182,16 +190,6 @@ fn emit(start: usize, end: usize, f: &mut impl FnMut(Span)) {
         f(Span::new(start, end));
     }
 }
-
-/// The bytes that may be or start a mark or a paragraph break.
-const INTERESTING: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table[0xE2] = true;
-    table
-};
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,6 @@ pub const STRONG: &[&str] = &[
     "articles remaining",
     "audio is not supported",
     "audio player",
-    "browser does not",
     "click here",
     "comments powered by",
     "continue reading",
@@ -82,6 +81,7 @@ pub const STRONG: &[&str] = &[
 /// Phrases that are furniture near the ends of the text or with a second cue. Sorted.
 pub const WEAK: &[&str] = &[
     "breaking news alerts",
+    "browser does not support",
     "byline",
     "contributed reporting",
     "contributed to this report",
@@ -97,6 +97,7 @@ pub const WEAK: &[&str] = &[
     "news and information",
     "newsletter",
     "newsletters",
+    "not been edited by",
     "online account",
     "originally appeared",
     "originally published",
@@ -110,6 +111,7 @@ pub const WEAK: &[&str] = &[
     "sign in",
     "sponsored content",
     "subscribe",
+    "syndicated feed",
     "terms of service",
     "terms of use",
     "unlimited access",
@@ -136,6 +138,7 @@ pub const LEADS: &[&str] = &[
     "join us",
     "like us on",
     "listen",
+    "more from",
     "photo",
     "read",
     "recommended",
@@ -151,6 +154,7 @@ pub const LEADS: &[&str] = &[
     "topics",
     "visit",
     "watch",
+    "with files from",
 ];
 
 /// Words that address the reader. Sorted.
