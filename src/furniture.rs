@@ -48,7 +48,7 @@ use std::cmp::Ordering;
 /// Sentences at the start of a text that count as near its start.
 pub const HEAD_SENTENCES: usize = 3;
 /// Sentences at the end of a text that count as near its end.
-pub const TAIL_SENTENCES: usize = 3;
+pub const TAIL_SENTENCES: usize = 5;
 /// A sentence that ends within this many bytes of the text's end is near its end (a page's
 /// last lines are short, so they may be more than [`TAIL_SENTENCES`] sentences).
 pub const TAIL_BYTES: usize = 300;

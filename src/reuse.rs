@@ -312,7 +312,11 @@ fn words_in(passages: &Passages, range: std::ops::Range<usize>) -> usize {
 /// Whether a link joins two sentences that are word for word the same (see
 /// [`MIN_VERBATIM_WORDS`]). Cheap for the many short ones: their byte length rules them out
 /// before their words are read.
-fn is_verbatim_sentence(l: &Link, (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> bool {
+fn is_verbatim_sentence(
+    l: &Link,
+    (ta, pa): (&str, &Passages),
+    (tb, pb): (&str, &Passages),
+) -> bool {
     let (sa, sb) = (pa.get(l.a).span, pb.get(l.b).span);
     // A word and the space after it take two bytes at least.
     if (sa.end - sa.start).max(sb.end - sb.start) < 2 * MIN_VERBATIM_WORDS {
@@ -417,7 +421,10 @@ fn vocabulary(
     if small.is_empty() {
         return 0.0;
     }
-    let shared = small.iter().filter(|t| large.binary_search(t).is_ok()).count();
+    let shared = small
+        .iter()
+        .filter(|t| large.binary_search(t).is_ok())
+        .count();
     shared as f64 / small.len() as f64
 }
 

@@ -94,6 +94,7 @@ pub const WEAK: &[&str] = &[
     "investment advice",
     "log in",
     "material for this report",
+    "material in this report",
     "news and information",
     "newsletter",
     "newsletters",

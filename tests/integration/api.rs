@@ -174,8 +174,25 @@ fn r13_seed_furniture_is_the_publishers_lines() {
         "Stories with the VOA News byline are the work of multiple VOA journalists and may \
          contain information from wire service reports.",
     ];
-    assert_eq!(furniture("002_021de7b4a7839b67.txt"), voa);
-    assert_eq!(furniture("004_5b6309538b30ade7.txt"), voa);
+    let with_credit = |credit: &str| {
+        let mut lines = vec![credit.to_string()];
+        lines.extend(voa.iter().map(|s| s.to_string()));
+        lines
+    };
+    assert_eq!(
+        furniture("002_021de7b4a7839b67.txt"),
+        with_credit("Some material for this report came from The Associated Press and Reuters.")
+    );
+    // 004's own credit line ("Some material in this report came from The Associated
+    // Press, Agence France-Presse and Reuters.") is six sentences from the end: past the
+    // tail, and with one weak cue only, it reads as prose.
+    assert_eq!(
+        furniture("004_5b6309538b30ade7.txt"),
+        with_credit(
+            "VOA Mandarin Service reporter John Xie and VOA Ukrainian Service reporter Tatiana \
+             Vorozhko also contributed to this report."
+        )
+    );
     assert_eq!(
         furniture("003_af523ab8388c771a.txt"),
         ["©2023 Bloomberg L.P.", "blog comments powered by Disqus"]
@@ -667,7 +684,10 @@ fn without_rewrites_the_duplicates_are_the_same() {
     lean.insert_batch(docs).unwrap();
     let lean = lean.pairs();
     assert!(full.iter().any(|m| m.kind == Kind::Rewrite));
-    let want: Vec<&neardup::Match> = full.iter().filter(|m| m.kind != Kind::Rewrite).collect();
+    let want: Vec<&neardup::Match> = full
+        .iter()
+        .filter(|m| matches!(m.kind, Kind::ExactDuplicate | Kind::NearDuplicate))
+        .collect();
     assert_eq!(lean.iter().collect::<Vec<_>>(), want);
 
     let mut seeds = Index::new(Config::default().rewrites(false)).unwrap();
