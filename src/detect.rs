@@ -509,7 +509,12 @@ impl Detector {
                 .map(|l| (a.1.passages.get(l.a).span, b.1.passages.get(l.b).span))
                 .collect()
         } else {
-            judged.reused.iter().map(|r| (r.a, r.b)).collect()
+            judged
+                .reused
+                .iter()
+                .filter(|r| r.how != reuse::How::Quoted)
+                .map(|r| (r.a, r.b))
+                .collect()
         };
         let whole = extent(&a.0.text, &mut spans.iter().map(|s| s.0)) >= WHOLE_SHARE
             || extent(&b.0.text, &mut spans.iter().map(|s| s.1)) >= WHOLE_SHARE;

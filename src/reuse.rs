@@ -79,6 +79,9 @@ pub const EXTEND_ROUNDS: usize = 2;
 /// phrase, a boilerplate line or a short quote repeated word for word is shorter.
 pub const MIN_VERBATIM_WORDS: usize = 30;
 
+/// Share of quoted words (on both sides) from which a passage is [`How::Quoted`].
+pub const QUOTED_SHARE: f64 = 0.5;
+
 /// Phrasing at or above which a passage is [`How::Verbatim`].
 pub const VERBATIM_PHRASING: f64 = 0.8;
 /// Phrasing at or above which a passage is [`How::Edited`] (below: [`How::Paraphrased`]).
@@ -93,15 +96,20 @@ pub enum How {
     Edited,
     /// The same content in mostly other words.
     Paraphrased,
+    /// Words inside quotation marks that both documents carry (at least [`QUOTED_SHARE`] of
+    /// the aligned sentences' words on both sides): a shared quote, reported with its offsets
+    /// but never taken as copying (two reports of one event quote the same people).
+    Quoted,
 }
 
 impl How {
-    /// The name used in reports: `verbatim`, `edited` or `paraphrased`.
+    /// The name used in reports: `verbatim`, `edited`, `paraphrased` or `quoted`.
     pub fn as_str(self) -> &'static str {
         match self {
             How::Verbatim => "verbatim",
             How::Edited => "edited",
             How::Paraphrased => "paraphrased",
+            How::Quoted => "quoted",
         }
     }
 
@@ -128,6 +136,9 @@ pub struct Reused {
     pub words_a: usize,
     /// Words within `b`.
     pub words_b: usize,
+    /// Share of the aligned sentences' words that lie inside quotation marks, the smaller of
+    /// the two sides' shares.
+    pub quoted: f64,
     /// Share of the first document's words within `a` (0 where not known).
     pub share_a: f64,
     /// Share of the second document's words within `b`.
@@ -198,6 +209,7 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
         };
         distinct(|l| l.a).max(distinct(|l| l.b)) >= MIN_SENTENCES
             || g.iter().any(|l| is_verbatim_sentence(l, a, b))
+            || quoted(g, pa, pb) >= QUOTED_SHARE
     });
     // Largest first; ties in text order, so the result does not depend on the input order.
     let size = |g: &[Link]| {
@@ -326,6 +338,25 @@ fn is_verbatim_sentence(
     wa.len().max(wb.len()) >= MIN_VERBATIM_WORDS && How::of(phrasing(&wa, &wb)) == How::Verbatim
 }
 
+/// The smaller of the two sides' shares of quoted words over a group's aligned sentences.
+fn quoted(group: &[Link], pa: &Passages, pb: &Passages) -> f64 {
+    let share = |p: &Passages, side: fn(&Link) -> usize| {
+        let mut v: Vec<usize> = group.iter().map(side).collect();
+        v.sort_unstable();
+        v.dedup();
+        let (quoted, words) = v.iter().fold((0, 0), |(q, w), &i| {
+            let s = p.get(i);
+            (q + s.quoted_words().min(s.words()), w + s.words())
+        });
+        if words == 0 {
+            0.0
+        } else {
+            quoted as f64 / words as f64
+        }
+    };
+    share(pa, |l| l.a).min(share(pb, |l| l.b))
+}
+
 /// The passage a group makes.
 fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> Reused {
     let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
@@ -355,6 +386,7 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     let phrasing = phrasing(&wa, &wb);
     let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
     let vocabulary = vocabulary((ta, &wa), (tb, &wb));
+    let quoted = quoted(group, pa, pb);
     Reused {
         a: sa,
         b: sb,
@@ -369,7 +401,12 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         overlap,
         containment,
         vocabulary,
-        how: How::of(phrasing),
+        quoted,
+        how: if quoted >= QUOTED_SHARE {
+            How::Quoted
+        } else {
+            How::of(phrasing)
+        },
     }
 }
 

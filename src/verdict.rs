@@ -57,7 +57,7 @@
 
 pub mod fitted;
 
-use crate::reuse::Reused;
+use crate::reuse::{How, Reused};
 
 /// The names of [`Features::vector`]'s entries, in order.
 pub const NAMES: [&str; 10] = [
@@ -104,7 +104,8 @@ impl Features {
         let (mut reused_a, mut reused_b, mut reused) = (0usize, 0usize, 0usize);
         let (mut longest, mut similarity, mut phrasing) = (0usize, 0.0, 0.0);
         let (mut overlap, mut containment, mut vocabulary) = (0.0, 0.0, 0.0);
-        for p in passages {
+        // A shared quote is reported, but it is not copying.
+        for p in passages.iter().filter(|p| p.how != How::Quoted) {
             reused_a += p.words_a;
             reused_b += p.words_b;
             reused += p.words();

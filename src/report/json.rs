@@ -222,6 +222,7 @@ impl Serialize for ReusedRecord<'_> {
         map.serialize_entry("sentences", &Roles(ra, p.sentences_a, rb, p.sentences_b))?;
         map.serialize_entry("similarity", &score(p.similarity))?;
         map.serialize_entry("phrasing", &score(p.phrasing))?;
+        map.serialize_entry("quoted", &score(p.quoted))?;
         map.serialize_entry("how", p.how.as_str())?;
         map.end()
     }

@@ -178,7 +178,8 @@ impl Match {
 pub struct NotFlagged {
     /// A stable code for the reason: `no-passages` (no sentences align),
     /// `no-reused-passage` (sentences align, but none make a [reused
-    /// passage](crate::reuse)) or `low-score` (the [verdict](crate::verdict) score is below
+    /// passage](crate::reuse)), `quotes-only` (the only passages the two share are
+    /// [quotes](crate::reuse::How::Quoted)) or `low-score` (the [verdict](crate::verdict) score is below
     /// [`Config::min_score`](crate::Config::min_score)).
     pub reason: &'static str,
     /// The reason in words, e.g. `2 aligned sentences in 1 reused passage (longest 31 words)
@@ -195,14 +196,27 @@ impl NotFlagged {
     /// gives it for a pair it does not flag) falls short of `config`'s rewrite thresholds.
     pub fn new(evidence: Match, config: &crate::Config) -> NotFlagged {
         let n = evidence.passages.len();
-        let r = evidence.reused.len();
-        let reason = match (n, r) {
-            (0, _) => "no-passages",
-            (_, 0) => "no-reused-passage",
+        let quotes = evidence
+            .reused
+            .iter()
+            .filter(|p| p.how == crate::reuse::How::Quoted)
+            .count();
+        let r = evidence.reused.len() - quotes;
+        let reason = match (n, r, quotes) {
+            (0, _, _) => "no-passages",
+            (_, 0, 0) => "no-reused-passage",
+            (_, 0, _) => "quotes-only",
             _ => "low-score",
         };
         let message = if n == 0 {
             "no passages align".to_string()
+        } else if r == 0 && quotes > 0 {
+            format!(
+                "{n} aligned sentence{}, but the only passage{} the two share {} quoted",
+                if n == 1 { "" } else { "s" },
+                if quotes == 1 { "" } else { "s" },
+                if quotes == 1 { "is" } else { "are" }
+            )
         } else if r == 0 {
             format!(
                 "{n} aligned sentence{}, but no reused passage: that takes {} close together, or 1 verbatim",

@@ -104,12 +104,14 @@ fn check_record(record: &Value) {
                         "sentences",
                         "similarity",
                         "phrasing",
+                        "quoted",
                         "how",
                     ];
                     want.sort_unstable();
                     assert_eq!(keys, want, "{record}");
                     assert!(
-                        ["verbatim", "edited", "paraphrased"].contains(&p["how"].as_str().unwrap())
+                        ["verbatim", "edited", "paraphrased", "quoted"]
+                            .contains(&p["how"].as_str().unwrap())
                     );
                     for role in [ra, rb] {
                         let span = p[role].as_array().unwrap();

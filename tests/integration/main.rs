@@ -12,3 +12,4 @@ mod cli_index;
 mod cli_input;
 mod cli_report;
 mod store;
+mod verdict;

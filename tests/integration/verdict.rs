@@ -1,0 +1,125 @@
+//! Issue 13: the verdict on reused passages (partial copies, shared quotes, same-event reports).
+
+use neardup::reuse::How;
+use neardup::{Config, DocId, Document, Index, Kind};
+
+use crate::util;
+
+/// Compares two texts as `neardup compare` does.
+fn compare(a: &str, b: &str) -> neardup::Comparison {
+    let mut index = Index::new(Config::default()).unwrap();
+    index
+        .insert_batch(vec![Document::new("a", a), Document::new("b", b)])
+        .unwrap();
+    index.compare(DocId(0), DocId(1)).unwrap()
+}
+
+fn seed(prefix: &str) -> String {
+    util::seeds()
+        .into_iter()
+        .find(|d| d.id.starts_with(&format!("seeds/{prefix}")))
+        .unwrap()
+        .text
+}
+
+/// Point 1: three paragraphs lifted word for word into a long story (about 2% of it, among
+/// two other reports of the same event and unrelated text) are flagged as a partial copy, and
+/// the one reused passage is the lifted one, verbatim, with its share of the story.
+#[test]
+fn three_lifted_paragraphs_are_a_partial_copy_at_two_percent_of_a_long_story() {
+    let source = seed("000");
+    let paragraphs: Vec<&str> = source
+        .lines()
+        .filter(|p| p.split_whitespace().count() >= 25)
+        .collect();
+    let lifted = paragraphs[4..7].join("\n\n");
+    let mut rng = util::Rng::new(13);
+    let filler = |rng: &mut util::Rng| util::article(rng, 2000).replace(". W", ".\n\nW");
+    let before = format!("{}\n\n{}\n\n", seed("002"), filler(&mut rng));
+    let story = format!(
+        "{before}{lifted}\n\n{}\n\n{}",
+        seed("003"),
+        filler(&mut rng)
+    );
+    let lifted_at = before.len()..before.len() + lifted.len();
+    let share = lifted.split_whitespace().count() as f64 / story.split_whitespace().count() as f64;
+    assert!(
+        (0.015..0.025).contains(&share),
+        "the lift is {share:.3} of the story"
+    );
+
+    let c = compare(&source, &story);
+    assert!(c.flagged, "{:?}", c.not_flagged(&Config::default()));
+    let m = &c.found;
+    assert_eq!(m.kind, Kind::PartialCopy);
+    // Ids are compared in order: the source is `a` or `b` as the direction decided.
+    let source_is_a = m.a == "a";
+    let side = |p: &neardup::reuse::Reused| if source_is_a { p.a } else { p.b };
+    let story_side = |p: &neardup::reuse::Reused| if source_is_a { p.b } else { p.a };
+    let found: Vec<_> = m.reused.iter().filter(|p| p.how != How::Quoted).collect();
+    assert_eq!(found.len(), 1, "{:#?}", m.reused);
+    let p = found[0];
+    let in_story = story_side(p);
+    // Tolerance: the passage runs from the first lifted sentence to the last, give or take
+    // nothing (sentences are whole).
+    assert_eq!(in_story.start..in_story.end, lifted_at.start..lifted_at.end);
+    assert_eq!(&source[side(p).start..side(p).end], lifted);
+    assert_eq!(p.how, How::Verbatim);
+    assert!(p.words() >= 120, "{p:?}");
+    let story_share = if source_is_a { p.share_b } else { p.share_a };
+    assert!(story_share < 0.03, "{p:?}");
+    assert!(m.score >= Config::default().min_score && m.score <= 1.0);
+}
+
+/// Point 4: two texts that share only a quote (the words of someone both report) are not
+/// flagged; the quote is reported, with its offsets, as a quoted passage.
+#[test]
+fn a_shared_quote_alone_is_not_copying() {
+    let quote = "\u{201c}We have agreed to expand our cooperation on energy, trade and security, \
+                 and we will keep working together on a plan for peace that both sides can \
+                 accept,\u{201d} the minister said.";
+    let a = format!(
+        "The two delegations met for six hours in the capital on Tuesday. Officials from \
+         both countries described the atmosphere as friendly but businesslike. {quote} \
+         Markets in the region barely moved on the news, and analysts said the deal \
+         changed little for now."
+    );
+    let b = format!(
+        "After a long day of talks, the foreign ministers appeared before the press late \
+         in the evening. {quote} Critics at home called the agreement vague and said it \
+         left the main disputes for later."
+    );
+    let c = compare(&a, &b);
+    assert!(!c.flagged, "{:#?}", c.found);
+    let why = c.not_flagged(&Config::default()).unwrap();
+    assert_eq!(why.reason, "quotes-only", "{}", why.message);
+    let quoted: Vec<_> = c
+        .found
+        .reused
+        .iter()
+        .filter(|p| p.how == How::Quoted)
+        .collect();
+    assert_eq!(quoted.len(), 1);
+    assert_eq!(&a[quoted[0].a.start..quoted[0].a.end], quote);
+    assert_eq!(&b[quoted[0].b.start..quoted[0].b.end], quote);
+}
+
+/// Point 4: the seeds' independent reports of one event (002, 003) and the later related
+/// story (004) are not flagged against each other or against 000, in a pair compared alone.
+#[test]
+fn same_event_reports_are_not_flagged_when_compared_alone() {
+    for (a, b) in [
+        ("000", "002"),
+        ("000", "003"),
+        ("002", "003"),
+        ("002", "004"),
+        ("003", "004"),
+    ] {
+        let c = compare(&seed(a), &seed(b));
+        assert!(!c.flagged, "{a} ~ {b}: {:#?}", c.found.reused);
+        assert!(c.found.score < Config::default().min_score);
+    }
+    let c = compare(&seed("000"), &seed("001"));
+    assert!(c.flagged);
+    assert_eq!(c.found.kind, Kind::Rewrite);
+}
