@@ -248,7 +248,7 @@ pub(crate) struct Triggers {
 /// with one lookup (a few hundred hashes in 65,536 bits: about 0.3% pass), then the phrases
 /// sorted by that hash.
 struct PhraseTable {
-    bits: Vec<u64>,
+    bits: [u64; PhraseTable::WORDS],
     entries: Vec<(u64, &'static str)>,
 }
 
@@ -262,7 +262,7 @@ impl PhraseTable {
             .map(|p| (crate::normalize::word_hash(first_word(p)), *p))
             .collect();
         entries.sort_unstable();
-        let mut bits = vec![0; Self::WORDS];
+        let mut bits = [0; Self::WORDS];
         for &(h, _) in &entries {
             bits[(h >> 6) as usize % Self::WORDS] |= 1 << (h & 63);
         }
@@ -326,7 +326,8 @@ impl Triggers {
     /// Whether a sentence none of whose words is a trigger may still be furniture: it has a
     /// `@` (a handle) or a `©`.
     pub(crate) fn may_be_furniture(sentence: &str) -> bool {
-        sentence.as_bytes().contains(&b'@') || sentence.contains('©')
+        let b = sentence.as_bytes();
+        memchr::memchr(b'@', b).is_some() || memchr::memmem::find(b, "©".as_bytes()).is_some()
     }
 }
 
