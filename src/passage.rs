@@ -854,7 +854,7 @@ mod tests {
                 flagged += usize::from(want);
             }
         }
-        assert_eq!(flagged, 12);
+        assert_eq!(flagged, 13);
     }
 
     #[test]
