@@ -113,8 +113,6 @@ pub const WEAK: &[&str] = &[
     "sign in",
     "sponsored content",
     "syndicated feed",
-    "terms of service",
-    "terms of use",
     "unlimited access",
     "weekly audience",
     "wire service",
