@@ -8,7 +8,7 @@
 //! publisher or one data set. Each list is sorted, so a word is looked up by binary search.
 //!
 //! - [`STRONG`]: a phrase news prose does not use; one suffices anywhere in the text.
-//! - [`WEAK`]: a phrase furniture uses but prose may ("newsletter", "subscribe",
+//! - [`WEAK`]: a phrase furniture uses but prose may ("newsletter", "read more",
 //!   "contributed to this report"); it makes furniture only near either end of the text, or
 //!   together with a second cue.
 //! - [`LEADS`]: imperatives and labels that are weak cues only when they open the sentence
@@ -69,9 +69,11 @@ pub const STRONG: &[&str] = &[
     "story continues below",
     "story first appeared",
     "story was originally",
+    "subscribe here",
     "subscribe now",
     "subscribe to continue",
     "subscribe to our",
+    "subscribe today",
     "subscribers only",
     "those of the author",
     "use cookies",
@@ -111,10 +113,7 @@ pub const WEAK: &[&str] = &[
     "share this",
     "sign in",
     "sponsored content",
-    "subscribe",
     "syndicated feed",
-    "terms of service",
-    "terms of use",
     "unlimited access",
     "weekly audience",
     "wire service",

@@ -28,7 +28,7 @@
 //! evidence's scores and passages as a pair record has them, keyed `a` and `b`:
 //!
 //! ```text
-//! {"type":"not_flagged","a":"000.txt","b":"003.txt","reason":"too-few-passages","message":"1 aligned passage covers at most 0.05; a rewrite needs 2 covering 0.15","jaccard":0.0044,"estimated_jaccard":0.0,"containment":{"a":0.0073,"b":0.0108},"coverage":{"a":0.0473,"b":0.0355},"passages":[{"a":[704,951],"b":[3212,3345],"similarity":0.403}]}
+//! {"type":"not_flagged","a":"000.txt","b":"003.txt","reason":"too-few-passages","message":"1 aligned passage covers at most 0.05; a rewrite needs 2 covering 0.15","jaccard":0.0044,"estimated_jaccard":0.0,"containment":{"a":0.0073,"b":0.0108},"coverage":{"a":0.0479,"b":0.0355},"passages":[{"a":[704,951],"b":[3212,3345],"similarity":0.403}]}
 //! ```
 
 use std::io::{self, Write};
