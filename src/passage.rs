@@ -854,7 +854,7 @@ mod tests {
                 flagged += usize::from(want);
             }
         }
-        assert_eq!(flagged, 14);
+        assert_eq!(flagged, 15);
     }
 
     #[test]
