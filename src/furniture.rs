@@ -12,12 +12,13 @@
 //!   ("newsletter", "sign up", "contributed to this report") only near the ends of the text or
 //!   with a second cue; an imperative or label that opens the sentence ("Follow us",
 //!   "Related:", "Read more") is a weak cue, or a strong one when a colon follows it;
-//! - **handles and URLs** (`@name`, `https://…`, `www.…`, `bit.ly/…`): a weak cue;
+//! - **handles and URLs**: a handle or e-mail address (`@name`) is a weak cue; a URL
+//!   (`https://…`, `www.…`, `bit.ly/…`) only a second cue, as prose cites addresses too;
 //! - **position**: the first [`HEAD_SENTENCES`] and last [`TAIL_SENTENCES`] sentences, and
 //!   those within [`TAIL_BYTES`] of the end, are where pages put their furniture;
-//! - **address and shape**, as second cues only: a word that speaks to the reader ("you",
-//!   "our") outside quotation marks, which news prose seldom has; a very short sentence, a
-//!   run of capitalised words ("Home News Sport Business") or a `|` menu.
+//! - **address, URLs and shape**, as second cues only: a word that speaks to the reader
+//!   ("you", "our") outside quotation marks, which news prose seldom has; a URL; a very short
+//!   sentence, a run of capitalised words ("Home News Sport Business") or a `|` menu.
 //!
 //! A weak cue alone in the middle of an article is prose ("will try to sign up AOL's
 //! customers"), and so is a long sentence (more than [`LONG_WORDS`] words) with one weak cue
@@ -99,7 +100,7 @@ pub fn is_furniture_with(sentence: &str, pos: Position, quoted_share: f64) -> bo
     if quoted_share > 0.5 {
         return false;
     }
-    let weak = cues.weak.count_ones() + u32::from(cues.lead) + u32::from(cues.link);
+    let weak = cues.weak.count_ones() + u32::from(cues.lead) + u32::from(cues.handle);
     if weak >= 2 {
         return true;
     }
@@ -109,7 +110,7 @@ pub fn is_furniture_with(sentence: &str, pos: Position, quoted_share: f64) -> bo
     let shape = cues.words <= SHORT_WORDS
         || cues.pipe
         || (cues.words >= 3 && cues.capitalised * 10 >= cues.words * 8);
-    pos.is_near_end(sentence.len()) || cues.address || shape
+    pos.is_near_end(sentence.len()) || cues.address || cues.url || shape
 }
 
 /// What one pass over a sentence finds.
@@ -120,8 +121,11 @@ struct Cues {
     weak: u64,
     /// An imperative or label of [`lexicon::LEADS`] opens the sentence.
     lead: bool,
-    /// A handle or a URL.
-    link: bool,
+    /// A handle or an e-mail address (`@`).
+    handle: bool,
+    /// A URL: a second cue only, since prose cites addresses too ("told the club's website
+    /// www.example.com").
+    url: bool,
     /// A word of [`lexicon::ADDRESS`] outside quotation marks.
     address: bool,
     /// A `|` (a menu).
@@ -151,12 +155,12 @@ impl Cues {
                 b'"' => quoted = !quoted,
                 b'|' => cues.pipe = true,
                 // A domain and a path without a scheme ("bit.ly/3xYz", "twitter.com/news").
-                b'/' if is_domain_before(b, i) && !quoted => cues.link = true,
+                b'/' if is_domain_before(b, i) && !quoted => cues.url = true,
                 b'@' if !quoted
                     && i + 1 < b.len()
                     && (b[i + 1].is_ascii_alphanumeric() || b[i + 1] == b'_') =>
                 {
-                    cues.link = true
+                    cues.handle = true
                 }
                 b'(' if b[i..].len() >= 8
                     && b[i + 1].eq_ignore_ascii_case(&b'c')
@@ -190,7 +194,7 @@ impl Cues {
             || word.eq_ignore_ascii_case(b"https")
             || (word.eq_ignore_ascii_case(b"www") && b.get(end) == Some(&b'.'));
         if url && !quoted {
-            self.link = true;
+            self.url = true;
         }
         if !may_start_cue(word) {
             return;
@@ -532,6 +536,7 @@ mod tests {
         "We use cookies to improve your experience on our site.",
         "Share this story on Facebook, Twitter or WhatsApp.",
         "Follow @janedoe for more.",
+        "Read more on the story at https://example.com/news/latest.",
         "» Subscribe to Example News: bit.ly/3KIPysi",
         "blog comments powered by Disqus",
         "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
@@ -540,7 +545,7 @@ mod tests {
     /// Furniture near the ends of a text (a weak cue), prose in the middle.
     const NEAR_END_ONLY: &[&str] = &[
         "Associated Press writer John Smith in Paris contributed to this report.",
-        "More on the story at https://example.com/news/latest.",
+        "Email the reporter at jane.doe@example.com.",
         "Get the best of the week's news every Sunday morning.",
         "With files from the Canadian Press",
     ];
@@ -559,6 +564,7 @@ mod tests {
         "He said on Twitter that the government had lost its way.",
         "The band sued the website for copyright infringement last year.",
         "Sales rose 3.5/10 points, or 24/7 and/or more, the U.S. agency said.",
+        "The 55-year-old Frenchman told the club's website www.example.com: \"My intention is to stay.\"",
         "The most digitally sophisticated Europeans, in terms of use of digital goods, are the Scandinavians.",
         "But the browser does not yet work well with screen reader software used by blind people.",
         "The actor, who lives in London, will star in the film's sequel next year.",

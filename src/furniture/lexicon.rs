@@ -136,6 +136,7 @@ pub const LEADS: &[&str] = &[
     "get the",
     "image",
     "join us",
+    "like our",
     "like us on",
     "listen",
     "more from",
