@@ -323,6 +323,11 @@ impl Detector {
         if pa.is_empty() || pb.is_empty() {
             return None;
         }
+        // Two pages that are mostly publisher furniture (a paywall's sign-up form, a cookie
+        // notice) share it, and that is not copying. Known only when sentences are analysed.
+        if self.is_mostly_furniture(pa) && self.is_mostly_furniture(pb) {
+            return None;
+        }
         let kind = if pa.text_hash == pb.text_hash {
             Kind::ExactDuplicate
         } else {
@@ -335,6 +340,19 @@ impl Detector {
         let k = self.config.shingle_size;
         let passages = align::passages(ea.shingled(), eb.shingled(), k);
         Some(self.matched(kind, a, b, &scores, None, passages))
+    }
+
+    /// Whether more than half of a document's words lie in sentences that are publisher
+    /// [furniture](crate::furniture).
+    fn is_mostly_furniture(&self, p: &Profile) -> bool {
+        let words = p.shingles + self.config.shingle_size - 1;
+        let furniture: usize = p
+            .passages
+            .iter()
+            .filter(|s| s.is_furniture())
+            .map(|s| s.words())
+            .sum();
+        2 * furniture > words
     }
 
     /// A match of `a` and `b` with their scores, its direction decided.

@@ -7,7 +7,7 @@
 //! ```text
 //! {"type":"pair","kind":"near-duplicate","source":"wire/0412.txt","copy":"site/88.txt","direction":"timestamp","jaccard":0.8125,"estimated_jaccard":0.7969,"containment":{"source":0.9,"copy":0.8864},"passages":[{"source":[0,1208],"copy":[112,1320],"similarity":1.0}]}
 //! {"type":"pair","kind":"exact-duplicate","a":"business-007.txt","b":"business-253.txt","direction":"unknown","jaccard":1.0,"estimated_jaccard":1.0,"containment":{"a":1.0,"b":1.0},"passages":[{"a":[0,2391],"b":[0,2391],"similarity":1.0}]}
-//! {"type":"pair","kind":"rewrite","source":"seeds/000.txt","copy":"seeds/001.txt","direction":"coverage","jaccard":0.0166,"estimated_jaccard":0.0156,"containment":{"source":0.0238,"copy":0.0554},"coverage":{"source":0.1325,"copy":0.3842},"passages":[{"source":[1014,1226],"copy":[324,567],"similarity":0.4179}]}
+//! {"type":"pair","kind":"partial-copy","source":"wire/0412.txt","copy":"site/91.txt","direction":"timestamp","jaccard":0.0312,"estimated_jaccard":0.0234,"containment":{"source":0.0781,"copy":0.0421},"coverage":{"source":0.2011,"copy":0.0912},"passages":[{"source":[1014,1226],"copy":[3324,3536],"similarity":1.0},…],"score":0.9961,"reused":[{"source":[1014,1731],"copy":[3324,4041],"words":{"source":121,"copy":121},"share":{"source":0.1893,"copy":0.0387},"sentences":{"source":4,"copy":4},"similarity":0.9812,"phrasing":0.9903,"quoted":0.0,"how":"verbatim"}]}
 //! {"type":"skipped","path":"news/bad.bin","reason":"binary","severity":"warning","message":"news/bad.bin: binary file (NUL byte at byte 12)"}
 //! {"type":"summary","documents":2225,"bytes":5031152,"pairs":102,"exact_duplicates":100,"near_duplicates":2,"rewrites":0,"partial_copies":0,"skipped":1,"elapsed_seconds":0.412}
 //! ```
@@ -15,8 +15,12 @@
 //! The two documents of a pair are named by role: `source` and `copy` when the direction is
 //! known, else `a` and `b`; `containment`, `coverage` and each passage use the same role names
 //! as keys. `containment.X` is the share of X's shingles found in the other document;
-//! `coverage.X` (rewrites only) the share of X's passage weight that is aligned; a passage
-//! gives `[start, end)` byte offsets into each original text and the passages' similarity.
+//! `coverage.X` (rewrites and partial copies) the share of X's passage weight that is
+//! aligned; a passage gives `[start, end)` byte offsets into each original text and the
+//! passages' similarity. `score` is the verdict's score (1 for duplicates); `reused`
+//! (rewrites and partial copies) lists the reused passages with their words, shares and
+//! sentences by role, similarity, phrasing, quoted share and `how` (`verbatim`, `edited`,
+//! `paraphrased` or `quoted`).
 //!
 //! `--format json` writes one document: `{"pairs":[…],"skipped":[…],"summary":{…}}`, with the
 //! same records.
@@ -24,11 +28,11 @@
 //! `neardup compare` writes the same records for its pair ([`write_comparison_jsonl`],
 //! [`write_comparison_json`]) and, for a pair not flagged, a `not_flagged` record after the
 //! pairs (in JSON, a `"not_flagged"` list after `"pairs"`): the ids as given, a stable
-//! `reason` (`no-passages`, `too-few-passages`, `too-little-coverage`), its `message`, and the
+//! `reason` (`no-passages`, `no-reused-passage`, `quotes-only`, `low-score`), its `message`, and the
 //! evidence's scores and passages as a pair record has them, keyed `a` and `b`:
 //!
 //! ```text
-//! {"type":"not_flagged","a":"000.txt","b":"003.txt","reason":"too-few-passages","message":"1 aligned passage covers at most 0.05; a rewrite needs 2 covering 0.15","jaccard":0.0044,"estimated_jaccard":0.0,"containment":{"a":0.0073,"b":0.0108},"coverage":{"a":0.0479,"b":0.0355},"passages":[{"a":[704,951],"b":[3212,3345],"similarity":0.403}]}
+//! {"type":"not_flagged","a":"000.txt","b":"003.txt","reason":"no-reused-passage","message":"1 aligned sentence, but no reused passage: that takes 2 close together, or 1 verbatim","jaccard":0.0044,"estimated_jaccard":0.0,"containment":{"a":0.0073,"b":0.0108},"coverage":{"a":0.0479,"b":0.0355},"passages":[{"a":[704,951],"b":[3212,3345],"similarity":0.403}],"score":0.0,"reused":[]}
 //! ```
 
 use std::io::{self, Write};

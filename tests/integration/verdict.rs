@@ -123,3 +123,24 @@ fn same_event_reports_are_not_flagged_when_compared_alone() {
     assert!(c.flagged);
     assert_eq!(c.found.kind, Kind::Rewrite);
 }
+
+/// Point 5: two pages that are mostly publisher furniture (the same sign-up and paywall
+/// lines) are not duplicates of one another: furniture never counts as copying.
+#[test]
+fn pages_of_furniture_are_not_duplicates() {
+    let furniture = "Subscribe to our newsletter for the latest news. Follow us on Twitter and \
+                     Facebook for updates. Already a subscriber? Log in to read the full article. \
+                     Copyright 2023 Example Media Group. All rights reserved.";
+    let a = format!("Markets rallied on Friday.\n\n{furniture}");
+    let b = format!("Rain is expected on Sunday.\n\n{furniture}");
+    let c = compare(&a, &b);
+    assert!(!c.flagged, "{:#?}", c.found);
+    // The same footer under two real articles' prose, lightly edited: still a duplicate.
+    let prose = seed("003");
+    let c = compare(
+        &format!("{prose}\n\n{furniture}"),
+        &format!("{prose} Updated.\n\n{furniture}"),
+    );
+    assert!(c.flagged);
+    assert_eq!(c.found.kind, Kind::NearDuplicate);
+}
