@@ -268,7 +268,7 @@ pub fn flag_score(m: &Match) -> f64 {
 
 /// Judges each pair on its own, as `neardup compare` does without `--corpus`: an index of
 /// the two documents alone, so nothing else (no other document's boilerplate counts) bears
-/// on the verdict. Returns each pair's [`Comparison`] (flagged or not, with its evidence and
+/// on the verdict. Returns each pair's [`Comparison`](crate::Comparison) (flagged or not, with its evidence and
 /// the verdict's signals), in order.
 /// Pairs are judged in parallel; `progress` is called once per pair, from any thread.
 ///

@@ -69,7 +69,7 @@ pub const GAP: usize = 1;
 pub const MIN_SENTENCES: usize = 2;
 
 /// Similarity at or above which a sentence next to a group of links joins it (see
-/// [`extend`]): seeds need [`Config::passage_threshold`](crate::Config::passage_threshold),
+/// the module docs): seeds need [`Config::passage_threshold`](crate::Config::passage_threshold),
 /// their neighbours in a lifted passage that was edited more heavily need less.
 pub const EXTEND_SIMILARITY: f64 = 0.2;
 /// Rounds of extension: each reaches [`GAP`] + 1 sentences further.
