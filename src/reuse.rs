@@ -51,7 +51,7 @@
 //! assert_eq!(p.how, How::Verbatim);
 //! ```
 
-use std::collections::HashSet;
+use std::ops::Range;
 
 use crate::document::Span;
 use crate::passage::{self, Passages};
@@ -246,14 +246,29 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
 /// articles took several times as long.)
 fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
     let reach = GAP + 1;
+    // The window of the round before: its pairs were compared then (or were both linked,
+    // as they still are), so a later round compares only the pairs new to its window.
+    let mut before: Option<(Range<usize>, Range<usize>)> = None;
     for _ in 0..EXTEND_ROUNDS {
         let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
-        let linked_a: HashSet<usize, ahash::RandomState> = group.iter().map(|l| l.a).collect();
-        let linked_b: HashSet<usize, ahash::RandomState> = group.iter().map(|l| l.b).collect();
+        // Groups are small: sorted lists beat hash sets.
+        let linked = |side: fn(&Link) -> usize| {
+            let mut v: Vec<usize> = group.iter().map(side).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (linked_a, linked_b) = (linked(|l| l.a), linked(|l| l.b));
+        let wi = ra.start.saturating_sub(reach)..(ra.end + reach).min(wa.len());
+        let wj = rb.start.saturating_sub(reach)..(rb.end + reach).min(wb.len());
         let mut added = Vec::new();
-        for i in ra.start.saturating_sub(reach)..(ra.end + reach).min(wa.len()) {
-            for j in rb.start.saturating_sub(reach)..(rb.end + reach).min(wb.len()) {
-                if linked_a.contains(&i) && linked_b.contains(&j) {
+        for i in wi.clone() {
+            let i_linked = linked_a.binary_search(&i).is_ok();
+            for j in wj.clone() {
+                let seen = before
+                    .as_ref()
+                    .is_some_and(|(bi, bj)| bi.contains(&i) && bj.contains(&j));
+                if seen || (i_linked && linked_b.binary_search(&j).is_ok()) {
                     continue;
                 }
                 let similarity = rewrite::similarity(wa.get(i), wb.get(j));
@@ -266,6 +281,7 @@ fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
                 }
             }
         }
+        before = Some((wi, wj));
         if added.is_empty() {
             break;
         }
@@ -526,12 +542,18 @@ pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64
             })
             .collect()
     };
-    let long: HashSet<u64, ahash::RandomState> = grams(long).into_iter().collect();
+    // A sorted list: a passage has tens to hundreds of 3-grams, so sorting beats hashing.
+    let mut long = grams(long);
+    long.sort_unstable();
     let short = grams(short);
     if short.is_empty() {
         return 0.0;
     }
-    short.iter().filter(|g| long.contains(g)).count() as f64 / short.len() as f64
+    let found = short
+        .iter()
+        .filter(|g| long.binary_search(g).is_ok())
+        .count();
+    found as f64 / short.len() as f64
 }
 
 #[cfg(test)]
