@@ -39,6 +39,7 @@ CUT = 0.5
 
 def run_eval(binary, docs, pairs, positives, out):
     cmd = [binary, "eval", docs, pairs, "--pairwise", "-q", "--format", "json", "--features", out]
+    cmd += os.environ.get("EXTRA", "").split()  # e.g. EXTRA="--passage-threshold 0.3"
     for p in positives:
         cmd += ["--positive", p]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
