@@ -71,7 +71,14 @@ pub(crate) fn for_each(text: &str, mut f: impl FnMut(Span)) {
         }
         match b[i] {
             b'"' => {
-                if let Some(start) = double.take() {
+                if double.is_some() && reopens(b, i) {
+                    // A quote that runs on into a new paragraph opens it again without being
+                    // closed (the paragraph break lost in a flattened text).
+                    let start = double.take().expect("open");
+                    emit(start, trim_end(b, i), &mut f);
+                    double = Some(i + 1);
+                    single = None;
+                } else if let Some(start) = double.take() {
                     emit(start, i, &mut f);
                 } else if opens(b, i + 1) {
                     double = Some(i + 1);
@@ -184,6 +191,26 @@ fn opens(b: &[u8], next: usize) -> bool {
     b.get(next).is_some_and(|c| !c.is_ascii_whitespace())
 }
 
+/// Whether the straight double quote at `i`, with a quote open, opens a new one instead of
+/// closing it: it follows a sentence's end and a space (`story. "I tried`), and a word
+/// follows it.
+fn reopens(b: &[u8], i: usize) -> bool {
+    let before = &b[..i];
+    let trimmed = trim_end(b, i);
+    before.last().is_some_and(u8::is_ascii_whitespace)
+        && trimmed > 0
+        && matches!(b[trimmed - 1], b'.' | b'!' | b'?')
+        && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// `end` moved back over white space.
+fn trim_end(b: &[u8], mut end: usize) -> usize {
+    while end > 0 && b[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
 /// Gives `[start, end)` to `f` unless it is empty.
 fn emit(start: usize, end: usize, f: &mut impl FnMut(Span)) {
     if end > start {
@@ -198,6 +225,13 @@ mod tests {
     /// (text, the quoted pieces joined by " | ").
     const CASES: &[(&str, &str)] = &[
         ("He said \"no\" twice.", "no"),
+        // A quote run on into a paragraph flattened into the same line opens again.
+        (
+            "He said: \"We lost. \"We will win next time,\" he added.",
+            "We lost. | We will win next time,",
+        ),
+        // A closing mark after a full stop still closes.
+        ("\"We lost.\" Then he left.", "We lost."),
         ("“Yes,” she said, “we will.”", "Yes, | we will."),
         ("I don't think Reuters' story is right.", ""),
         (

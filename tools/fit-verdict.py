@@ -252,6 +252,8 @@ def main():
             f.write("/// One weight per entry of [`Features::vector`](crate::verdict::Features::vector), in the\n")
             f.write("/// order of [`NAMES`](crate::verdict::NAMES).\n")
             f.write(f"pub const WEIGHTS: [f64; {len(names)}] = [" + ", ".join(f"{w:.6f}" for w in model[1]) + "];\n")
+        # The one-line arrays as rustfmt lays them out (cargo fmt --check runs in CI).
+        subprocess.run(["rustfmt", "--edition", "2024", path], check=True)
         print(f"wrote {os.path.normpath(path)}")
 
 
