@@ -10,7 +10,7 @@
 //!
 //! The index page gives counts by kind, then one row per pair with each article's id and
 //! headline (its first line), strongest first within each kind: exact duplicates, then
-//! near-duplicates by Jaccard, then rewrites by coverage of the more covered article.
+//! near-duplicates by Jaccard, then rewrites and then partial copies by their score.
 //!
 //! Every page carries `<meta name="generator" content="neardup">` ([`is_ours`]), so a folder
 //! of pages can be cleared of an earlier run's pages without touching other files.
@@ -184,9 +184,9 @@ fn page(m: &Match, not_flagged: Option<&str>, text_a: &str, text_b: &str) -> Str
 
 /// The index page: counts by kind, then one row per pair, linking to `pages[i]` for
 /// `matches[i]` (file names relative to it), with each article's id and headline (the first
-/// line of its text as `text_of` gives it). Rows go by kind (exact, near, rewrite), strongest
-/// first within a kind: by Jaccard for duplicates, by the coverage of the more covered
-/// article for rewrites; ties keep the order of `matches`.
+/// line of its text as `text_of` gives it). Rows go by kind (exact, near, rewrite, partial
+/// copy), strongest first within a kind: by Jaccard for duplicates, by the verdict's score for
+/// rewrites and partial copies; ties keep the order of `matches`.
 pub fn index_page<'t>(
     matches: &[Match],
     pages: &[String],
@@ -258,12 +258,12 @@ pub fn index_page<'t>(
     page
 }
 
-/// How strong a pair is within its kind: Jaccard for duplicates, the coverage of the more
-/// covered article for rewrites.
+/// How strong a pair is within its kind: Jaccard for duplicates, the verdict's score for
+/// rewrites and partial copies.
 fn strength(m: &Match) -> f64 {
-    match m.coverage {
-        Some((a, b)) if m.kind != Kind::ExactDuplicate && m.kind != Kind::NearDuplicate => a.max(b),
-        _ => m.jaccard,
+    match m.kind {
+        Kind::ExactDuplicate | Kind::NearDuplicate => m.jaccard,
+        _ => m.score,
     }
 }
 
@@ -378,6 +378,24 @@ fn scores_table(m: &Match, ra: &str, rb: &str) -> String {
             t,
             "<tr><th>coverage by aligned passages</th><td>{ra} {ca:.4}, {rb} {cb:.4}</td></tr>"
         );
+    }
+    if m.coverage.is_some() {
+        let _ = writeln!(t, "<tr><th>score</th><td>{:.2}</td></tr>", m.score);
+        for p in &m.reused {
+            let _ = writeln!(
+                t,
+                "<tr><th>reused passage</th><td>{ra} [{}, {}) ~ {rb} [{}, {}): {} words, {:.0}% of {ra}, {:.0}% of {rb}, {} (phrasing {:.2})</td></tr>",
+                p.a.start,
+                p.a.end,
+                p.b.start,
+                p.b.end,
+                p.words(),
+                p.share_a * 100.0,
+                p.share_b * 100.0,
+                p.how.as_str(),
+                p.phrasing
+            );
+        }
     }
     let _ = writeln!(t, "<tr><th>passages</th><td>{}</td></tr>", m.passages.len());
     t.push_str("</table>\n");

@@ -144,3 +144,30 @@ fn pages_of_furniture_are_not_duplicates() {
     assert!(c.flagged);
     assert_eq!(c.found.kind, Kind::NearDuplicate);
 }
+
+/// An editor's page for a flagged rewrite says its score and each reused passage (offsets,
+/// words, shares, how), and the index sorts rewrites by score.
+#[test]
+fn the_html_page_shows_the_score_and_the_reused_passages() {
+    let (a, b) = (seed("000"), seed("001"));
+    let c = compare(&a, &b);
+    assert!(c.flagged);
+    let m = &c.found;
+    let page = neardup::report::html::pair_page(m, &a, &b);
+    assert!(
+        page.contains(&format!("<tr><th>score</th><td>{:.2}</td></tr>", m.score)),
+        "{page}"
+    );
+    let p = &m.reused[0];
+    let row = format!(
+        "[{}, {}) ~ {} [{}, {}): {} words",
+        p.a.start,
+        p.a.end,
+        if m.direction.is_known() { "copy" } else { "b" },
+        p.b.start,
+        p.b.end,
+        p.words()
+    );
+    assert!(page.contains(&row), "{row} not in the page");
+    assert!(page.contains(p.how.as_str()));
+}
