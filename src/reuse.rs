@@ -471,14 +471,19 @@ fn vocabulary(
     } else {
         (&y, &x)
     };
-    if small.is_empty() {
+    contained(small, large)
+}
+
+/// Share of `items` found in `sorted` (0 for no items).
+fn contained<T: Ord>(items: &[T], sorted: &[T]) -> f64 {
+    if items.is_empty() {
         return 0.0;
     }
-    let shared = small
+    let found = items
         .iter()
-        .filter(|t| large.binary_search(t).is_ok())
+        .filter(|t| sorted.binary_search(t).is_ok())
         .count();
-    shared as f64 / small.len() as f64
+    found as f64 / items.len() as f64
 }
 
 /// Weighted Jaccard and containment of the lighter side of the terms of two runs of
@@ -545,15 +550,7 @@ pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64
     // A sorted list: a passage has tens to hundreds of 3-grams, so sorting beats hashing.
     let mut long = grams(long);
     long.sort_unstable();
-    let short = grams(short);
-    if short.is_empty() {
-        return 0.0;
-    }
-    let found = short
-        .iter()
-        .filter(|g| long.binary_search(g).is_ok())
-        .count();
-    found as f64 / short.len() as f64
+    contained(&grams(short), &long)
 }
 
 #[cfg(test)]

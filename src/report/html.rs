@@ -382,19 +382,8 @@ fn scores_table(m: &Match, ra: &str, rb: &str) -> String {
     if m.coverage.is_some() {
         let _ = writeln!(t, "<tr><th>score</th><td>{:.2}</td></tr>", m.score);
         for p in &m.reused {
-            let _ = writeln!(
-                t,
-                "<tr><th>reused passage</th><td>{ra} [{}, {}) ~ {rb} [{}, {}): {} words, {:.0}% of {ra}, {:.0}% of {rb}, {} (phrasing {:.2})</td></tr>",
-                p.a.start,
-                p.a.end,
-                p.b.start,
-                p.b.end,
-                p.words(),
-                p.share_a * 100.0,
-                p.share_b * 100.0,
-                p.how.as_str(),
-                p.phrasing
-            );
+            let line = super::describe_reused(p, ra, rb);
+            let _ = writeln!(t, "<tr><th>reused passage</th><td>{line}</td></tr>");
         }
     }
     let _ = writeln!(t, "<tr><th>passages</th><td>{}</td></tr>", m.passages.len());

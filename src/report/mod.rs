@@ -48,6 +48,25 @@ impl Kind {
     }
 }
 
+/// One reused passage in words, for the text and HTML reports: `source [704, 2086) ~ copy
+/// [584, 2285): 260 words, 22% of source, 75% of copy, edited (phrasing 0.30, similarity
+/// 0.44)`, with the roles' names `ra` and `rb`.
+pub fn describe_reused(p: &Reused, ra: &str, rb: &str) -> String {
+    format!(
+        "{ra} [{}, {}) ~ {rb} [{}, {}): {} words, {:.0}% of {ra}, {:.0}% of {rb}, {} (phrasing {:.2}, similarity {:.2})",
+        p.a.start,
+        p.a.end,
+        p.b.start,
+        p.b.end,
+        p.words(),
+        p.share_a * 100.0,
+        p.share_b * 100.0,
+        p.how.as_str(),
+        p.phrasing,
+        p.similarity
+    )
+}
+
 /// How the direction of a [`Match`] was decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]

@@ -183,20 +183,7 @@ fn write_scores(out: &mut dyn Write, m: &Match) -> io::Result<()> {
             if n == 1 { "" } else { "s" }
         )?;
         for p in &m.reused {
-            writeln!(
-                out,
-                "    {ra} [{}, {}) ~ {rb} [{}, {}): {} words, {:.0}% of {ra}, {:.0}% of {rb}, {} (phrasing {:.2}, similarity {:.2})",
-                p.a.start,
-                p.a.end,
-                p.b.start,
-                p.b.end,
-                p.words(),
-                p.share_a * 100.0,
-                p.share_b * 100.0,
-                p.how.as_str(),
-                p.phrasing,
-                p.similarity
-            )?;
+            writeln!(out, "    {}", super::describe_reused(p, ra, rb))?;
         }
     }
     Ok(())
