@@ -67,9 +67,10 @@ pub struct Config {
     /// are aligned as a rewrite of one another. Default 0.35.
     pub passage_threshold: f64,
     /// Smallest [verdict](crate::verdict) score (0..=1) for which a pair that is not a
-    /// duplicate is flagged as a rewrite or partial copy. Default 0.5. Two documents of one
-    /// sentence each are judged by the sentence verifier alone (as a paraphrase test set
-    /// such as MSRP asks): their score is the similarity of the two sentences.
+    /// duplicate is flagged as a rewrite or partial copy. Default 0.5. Two sentence-sized
+    /// documents (at most 2 sentences, under 60 words) are judged by the sentence verifier
+    /// alone (as a paraphrase test set such as MSRP asks): their score is
+    /// [`semantic::sentence_score`](crate::semantic::sentence_score) of the two texts.
     pub min_score: f64,
     /// A passage found (with the same content words) in at least this many documents is
     /// boilerplate and never counts as copying. Default 10.

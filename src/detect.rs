@@ -17,7 +17,7 @@ use crate::reuse::{self, Reused};
 use crate::rewrite::{self, Stats};
 use crate::semantic;
 use crate::shingle;
-use crate::verdict::Features;
+use crate::verdict::{self, Features};
 use crate::verify;
 
 /// Bands and rows of the passage tables: 32 bands of 3 rows over the content words of each
@@ -59,6 +59,16 @@ impl Profile {
     /// A document without words matches nothing.
     pub(crate) fn is_empty(&self) -> bool {
         self.shingles == 0
+    }
+
+    /// The document's words, from its count of `shingle_size`-word shingles (exact for a
+    /// document of at least `shingle_size` words; 0 for one without words).
+    pub(crate) fn words(&self, shingle_size: usize) -> usize {
+        if self.is_empty() {
+            0
+        } else {
+            self.shingles + shingle_size - 1
+        }
     }
 }
 
@@ -109,6 +119,13 @@ pub(crate) struct Judged {
     pub(crate) features: Features,
     pub(crate) score: f64,
     pub(crate) flagged: bool,
+}
+
+/// What a rewrite or partial copy adds to a [`Match`] (a duplicate has none of it).
+pub(crate) struct Verdict {
+    coverage: (f64, f64),
+    score: f64,
+    reused: Vec<Reused>,
 }
 
 impl Judged {
@@ -339,13 +356,13 @@ impl Detector {
         }
         let k = self.config.shingle_size;
         let passages = align::passages(ea.shingled(), eb.shingled(), k);
-        Some(self.matched(kind, a, b, &scores, None, passages))
+        Some(self.matched(kind, a, b, &scores, passages, None))
     }
 
     /// Whether more than half of a document's words lie in sentences that are publisher
     /// [furniture](crate::furniture).
     fn is_mostly_furniture(&self, p: &Profile) -> bool {
-        let words = p.shingles + self.config.shingle_size - 1;
+        let words = p.words(self.config.shingle_size);
         let furniture: usize = p
             .passages
             .iter()
@@ -355,16 +372,21 @@ impl Detector {
         2 * furniture > words
     }
 
-    /// A match of `a` and `b` with their scores, its direction decided.
+    /// A match of `a` and `b` with their scores (and, for a rewrite or partial copy, its
+    /// verdict), its direction decided.
     pub(crate) fn matched(
         &self,
         kind: Kind,
         (doc_a, pa): Side,
         (doc_b, pb): Side,
         scores: &verify::Scores,
-        coverage: Option<(f64, f64)>,
         passages: Vec<Passage>,
+        verdict: Option<Verdict>,
     ) -> Match {
+        let (coverage, score, reused) = match verdict {
+            Some(v) => (Some(v.coverage), v.score, v.reused),
+            None => (None, 1.0, Vec::new()),
+        };
         let found = Match {
             kind,
             direction: Direction::Unknown,
@@ -376,8 +398,8 @@ impl Detector {
             containment_b: scores.containment_b,
             coverage,
             passages,
-            score: 1.0,
-            reused: Vec::new(),
+            score,
+            reused,
         };
         self.directed(found, doc_a, doc_b)
     }
@@ -403,9 +425,9 @@ impl Detector {
     }
 
     /// The verdict on an alignment of `a` and `b`: its reused passages, their signals and
-    /// score, and whether the score reaches [`Config::min_score`]. Two documents of one
-    /// sentence each are judged by the sentence verifier alone: their score is the
-    /// similarity of the two sentences, and they are flagged when the sentences align.
+    /// score, and whether the score reaches [`Config::min_score`]. Two
+    /// [sentence-sized](is_sentence_sized) documents are judged by the sentence verifier
+    /// alone: their score is [`semantic::sentence_score`] of the two whole texts.
     pub(crate) fn judge(
         &self,
         a: Side,
@@ -424,18 +446,10 @@ impl Detector {
             (&b.0.text, &b.1.passages, wb),
         );
         let k = self.config.shingle_size;
-        let words = |p: &Profile| if p.is_empty() { 0 } else { p.shingles + k - 1 };
-        let (na, nb) = (words(a.1), words(b.1));
-        let share = |n: usize, of: usize| {
-            if of == 0 {
-                0.0
-            } else {
-                (n as f64 / of as f64).min(1.0)
-            }
-        };
+        let (na, nb) = (a.1.words(k), b.1.words(k));
         for r in &mut reused {
-            r.share_a = share(r.words_a, na);
-            r.share_b = share(r.words_b, nb);
+            r.share_a = verdict::share(r.words_a, na);
+            r.share_b = verdict::share(r.words_b, nb);
         }
         let features = Features::of(&reused, (na, nb));
         let sentence_sized = is_sentence_sized(a.1, na) && is_sentence_sized(b.1, nb);
@@ -508,7 +522,7 @@ impl Detector {
                 similarity: judged.score,
             });
         }
-        let coverage = Some((alignment.coverage_a, alignment.coverage_b));
+        let coverage = (alignment.coverage_a, alignment.coverage_b);
         let extent = |text: &str, spans: &mut dyn Iterator<Item = crate::document::Span>| {
             let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
                 (lo.min(s.start), hi.max(s.end))
@@ -541,16 +555,12 @@ impl Detector {
         } else {
             Kind::PartialCopy
         };
-        let mut found = self.matched(kind, a, b, &scores, coverage, passages);
-        found.score = judged.score;
-        found.reused = if found.a == a.0.id {
-            judged.reused.clone()
-        } else {
-            let mut r: Vec<Reused> = judged.reused.iter().cloned().map(Reused::swapped).collect();
-            r.sort_by_key(|p| (p.a, p.b));
-            r
+        let verdict = Verdict {
+            coverage,
+            score: judged.score,
+            reused: judged.reused.clone(),
         };
-        found
+        self.matched(kind, a, b, &scores, passages, Some(verdict))
     }
 
     /// Decides the direction: by `published` times when both documents have different ones,

@@ -201,13 +201,7 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
     }
     // Passages of one sentence count only when verbatim (see [`MIN_SENTENCES`]).
     groups.retain(|g| {
-        let distinct = |side: fn(&Link) -> usize| {
-            let mut v: Vec<usize> = g.iter().map(side).collect();
-            v.sort_unstable();
-            v.dedup();
-            v.len()
-        };
-        distinct(|l| l.a).max(distinct(|l| l.b)) >= MIN_SENTENCES
+        sentences(g, |l| l.a).len().max(sentences(g, |l| l.b).len()) >= MIN_SENTENCES
             || g.iter().any(|l| is_verbatim_sentence(l, a, b))
             || quoted(g, pa, pb) >= QUOTED_SHARE
     });
@@ -252,13 +246,7 @@ fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
     for _ in 0..EXTEND_ROUNDS {
         let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
         // Groups are small: sorted lists beat hash sets.
-        let linked = |side: fn(&Link) -> usize| {
-            let mut v: Vec<usize> = group.iter().map(side).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let (linked_a, linked_b) = (linked(|l| l.a), linked(|l| l.b));
+        let (linked_a, linked_b) = (sentences(group, |l| l.a), sentences(group, |l| l.b));
         let wi = ra.start.saturating_sub(reach)..(ra.end + reach).min(wa.len());
         let wj = rb.start.saturating_sub(reach)..(rb.end + reach).min(wb.len());
         let mut added = Vec::new();
@@ -324,6 +312,14 @@ fn split(group: &[Link], key: impl Fn(&Link) -> usize) -> Vec<Vec<Link>> {
         .collect()
 }
 
+/// The sentences a group links on one side, ascending, each once.
+fn sentences(group: &[Link], side: fn(&Link) -> usize) -> Vec<usize> {
+    let mut v: Vec<usize> = group.iter().map(side).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// The sentences a group spans on one side.
 fn range(group: &[Link], side: impl Fn(&Link) -> usize) -> std::ops::Range<usize> {
     let lo = group.iter().map(&side).min().unwrap_or(0);
@@ -357,10 +353,7 @@ fn is_verbatim_sentence(
 /// The smaller of the two sides' shares of quoted words over a group's aligned sentences.
 fn quoted(group: &[Link], pa: &Passages, pb: &Passages) -> f64 {
     let share = |p: &Passages, side: fn(&Link) -> usize| {
-        let mut v: Vec<usize> = group.iter().map(side).collect();
-        v.sort_unstable();
-        v.dedup();
-        let (quoted, words) = v.iter().fold((0, 0), |(q, w), &i| {
+        let (quoted, words) = sentences(group, side).iter().fold((0, 0), |(q, w), &i| {
             let s = p.get(i);
             (q + s.quoted_words().min(s.words()), w + s.words())
         });
@@ -381,12 +374,6 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
     let (wa, wb) = (passage::words(ta, sa), passage::words(tb, sb));
-    let distinct = |side: fn(&Link) -> usize| {
-        let mut v: Vec<usize> = group.iter().map(side).collect();
-        v.sort_unstable();
-        v.dedup();
-        v.len()
-    };
     // Each sentence of `a` by its best link, weighted by its words.
     let (mut weighted, mut weight) = (0.0, 0.0);
     for run in group.chunk_by(|x, y| x.a == y.a) {
@@ -410,8 +397,8 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         words_b: wb.len(),
         share_a: 0.0,
         share_b: 0.0,
-        sentences_a: distinct(|l| l.a),
-        sentences_b: distinct(|l| l.b),
+        sentences_a: sentences(group, |l| l.a).len(),
+        sentences_b: sentences(group, |l| l.b).len(),
         similarity,
         phrasing,
         overlap,

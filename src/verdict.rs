@@ -73,6 +73,16 @@ pub const NAMES: [&str; 10] = [
     "vocabulary",
 ];
 
+/// `n` over `of`, at most 1 (0 when `of` is 0): the share of a document that `n` of its
+/// `of` words are.
+pub fn share(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        (n as f64 / of as f64).min(1.0)
+    }
+}
+
 /// The signals of one pair (see the module docs).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Features {
@@ -116,13 +126,7 @@ impl Features {
             containment += p.containment * p.words() as f64;
             vocabulary += p.vocabulary * p.words() as f64;
         }
-        let share = |n: usize, of: usize| {
-            if of == 0 {
-                0.0
-            } else {
-                (n as f64 / of as f64).min(1.0)
-            }
-        };
+
         let (sa, sb) = (share(reused_a, words_a), share(reused_b, words_b));
         let mean = |x: f64| if reused == 0 { 0.0 } else { x / reused as f64 };
         Features {
