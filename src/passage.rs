@@ -2,8 +2,10 @@
 //!
 //! Rewrite detection compares documents passage by passage, so a paraphrase that shares few
 //! word 5-grams with its source is still found sentence by sentence. A **passage** is a
-//! sentence: a line break, or a `.`, `!` or `?` followed (after any closing quotes or
-//! brackets) by white space and not by a lower-case word, ends one. Sentences are the unit in which writers rephrase, they
+//! sentence: a line break not followed by a lower-case word (that is a wrapped line), or a
+//! `.`, `!` or `?` followed (after any closing quotes or brackets) by a line break, or by
+//! white space and not by a lower-case word, ends one; the full stop of a title, a month or
+//! an initial ("Mr.", "Oct.", "F.") does not. Sentences are the unit in which writers rephrase, they
 //! keep their order loosely in a rewrite, and a person checking a claim reads them whole.
 //! Passages with fewer than [`MIN_WORDS`] words (headings, bylines, "Breaking News") carry too
 //! little evidence and are dropped.
@@ -526,7 +528,11 @@ pub fn sentences(text: &str) -> Vec<Span> {
             break;
         }
         let end = match bytes[i] {
-            b'\n' => Some(i),
+            // A line break followed by a lower-case word is a wrapped line, not an end.
+            b'\n' => {
+                let next = text[i + 1..].trim_start_matches([' ', '\t']).chars().next();
+                (!next.is_some_and(char::is_lowercase)).then_some(i)
+            }
             b'.' | b'!' | b'?' => {
                 // Take closing quotes and brackets with the sentence.
                 let mut j = i + 1;
@@ -541,10 +547,16 @@ pub fn sentences(text: &str) -> Vec<Span> {
                         None => break,
                     }
                 }
-                // A lower-case word after the stop means an abbreviation ("U.S. policy").
-                let next = text[j..].trim_start().chars().next();
+                // A lower-case word after the stop means an abbreviation ("U.S. policy"); so
+                // does a title, a month or an initial before it ("Mr. Smith", "Oct. 20").
+                // A stop at the end of a line ends a sentence whatever follows.
+                let rest = &text[j..];
+                let space = &rest[..rest.len() - rest.trim_start().len()];
+                let next = rest.trim_start().chars().next();
                 let ends = j == bytes.len()
-                    || (bytes[j].is_ascii_whitespace() && !next.is_some_and(char::is_lowercase));
+                    || (bytes[j].is_ascii_whitespace()
+                        && (space.contains('\n') || !next.is_some_and(char::is_lowercase))
+                        && !(bytes[i] == b'.' && is_abbreviation(&text[..i])));
                 ends.then_some(j)
             }
             _ => None,
@@ -559,6 +571,29 @@ pub fn sentences(text: &str) -> Vec<Span> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// Whether the word that ends `before` is one whose full stop does not end a sentence: a
+/// title before a name ("Mr.", "Gov."), a month before a day ("Oct."), or a single capital
+/// letter (an initial, "John F. Kennedy"). A closed list of English, case-sensitive; company
+/// suffixes ("Inc.", "Ltd.") end sentences as often as not, so they are not on it.
+fn is_abbreviation(before: &str) -> bool {
+    const ABBREVIATIONS: [&str; 31] = [
+        "Adm", "Apr", "Aug", "Capt", "Col", "Dec", "Dr", "Feb", "Ft", "Gen", "Gov", "Jan", "Jul",
+        "Jun", "Lt", "Maj", "Mar", "Mr", "Mrs", "Ms", "Mt", "Nov", "Oct", "Prof", "Rep", "Rev",
+        "Sen", "Sep", "Sept", "Sgt", "St",
+    ];
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(k, c)| k + c.len_utf8());
+    let word = &before[start..];
+    // An initial stands alone: not the last letter of "U.S" or of a longer word.
+    let initial = word.len() == 1
+        && word.as_bytes()[0].is_ascii_uppercase()
+        && !before[..start].ends_with('.');
+    initial || ABBREVIATIONS.binary_search(&word).is_ok()
 }
 
 /// The bytes that may end a sentence: a line break, `.`, `!` and `?`.
@@ -782,10 +817,19 @@ mod tests {
         ),
         ("U.S. policy is 3.5% higher.", "U.S. policy is 3.5% higher."),
         (
+            "Mr. Smith met Gov. Jones on Oct. 20. John F. Kennedy came. In the U.S. Crowds sang.",
+            "Mr. Smith met Gov. Jones on Oct. 20. | John F. Kennedy came. | In the U.S. | Crowds sang.",
+        ),
+        (
+            "The text was\nwrapped here. A New\nLine starts.\nlower case line.",
+            "The text was\nwrapped here. | A New | Line starts. | lower case line.",
+        ),
+        (
             "Line one\nLine two\n\n  Line three  ",
             "Line one | Line two | Line three",
         ),
         ("(As reported.) Next", "(As reported.) | Next"),
+        ("It’s “Mr. Zoë’s”. Next", "It’s “Mr. Zoë’s”. | Next"),
         ("", ""),
         ("...", "..."),
     ];

@@ -63,6 +63,13 @@ mod counts;
 
 use counts::Counts;
 
+/// A short passage at least this much of whose weight a passage of twice its weight or more
+/// holds is linked to it whatever their similarity (see [`contained`]): a line break or a
+/// list may cut into several sentences what the other document runs into one.
+pub const CONTAINED_SHARE: f64 = 0.8;
+/// The least weight of the shorter passage of such a link: six content words, say.
+pub const CONTAINED_MIN_WEIGHT: u32 = 12;
+
 /// The weight of a content word (see the module docs).
 pub const CONTENT_WEIGHT: u32 = 2;
 /// The weight of a function word.
@@ -299,9 +306,25 @@ pub fn weigh(passages: &Passages, is_boilerplate: impl Fn(Passage) -> bool) -> W
 
 /// Weighted Jaccard of two passages' term sets (formula in the module docs).
 pub fn similarity(a: Weighted, b: Weighted) -> f64 {
-    let (ca, cb) = (a.terms.split_at(a.content), b.terms.split_at(b.content));
-    let shared = shared(ca.0, cb.0) * CONTENT_WEIGHT + shared(ca.1, cb.1) * FUNCTION_WEIGHT;
+    let shared = shared_weight(a, b);
     ratio(shared, a.total + b.total - shared)
+}
+
+/// The weight of the terms two passages share.
+fn shared_weight(a: Weighted, b: Weighted) -> u32 {
+    let (ca, cb) = (a.terms.split_at(a.content), b.terms.split_at(b.content));
+    shared(ca.0, cb.0) * CONTENT_WEIGHT + shared(ca.1, cb.1) * FUNCTION_WEIGHT
+}
+
+/// Share of the lighter passage's weight that the heavier one has too, when the lighter one
+/// weighs at least [`CONTAINED_MIN_WEIGHT`] and the heavier at least twice as much (else 0):
+/// how much of a short sentence a long one holds.
+pub fn contained(a: Weighted, b: Weighted) -> f64 {
+    let (light, heavy) = if a.total <= b.total { (a, b) } else { (b, a) };
+    if light.total < CONTAINED_MIN_WEIGHT || heavy.total < 2 * light.total {
+        return 0.0;
+    }
+    ratio(shared_weight(a, b), light.total)
 }
 
 /// `shared / union`, 0 for an empty union.
@@ -491,9 +514,20 @@ impl<'a> Aligner<'a> {
             let bound = c + pa.function_total.min(pb.function_total);
             ratio(bound, pa.total + pb.total - bound) >= threshold
         };
+        // Whether the lighter of a pair sharing content weight `c` could be held in the other
+        // (see [`contained`]).
+        let may_contain = |pa: Weighted, pb: Weighted, c: u32| {
+            let light = pa.total.min(pb.total);
+            let bound = c + pa.function_total.min(pb.function_total);
+            light >= CONTAINED_MIN_WEIGHT
+                && pa.total.max(pb.total) >= 2 * light
+                && ratio(bound, light) >= CONTAINED_SHARE
+        };
         let mut content = vec![0u32; a.len()];
         let mut touched: Vec<usize> = Vec::new();
         let mut links = Vec::new();
+        // Links of a short passage held in a long one: candidates, never one-to-one links.
+        let mut held = Vec::new();
         for j in 0..b.len() {
             if b.weight(j).0 {
                 continue; // boilerplate
@@ -537,20 +571,36 @@ impl<'a> Aligner<'a> {
                 }
             }
             for &i in &touched {
-                if may_pass(a.get(i), pb, content[i]) {
+                let pa = a.get(i);
+                if may_pass(pa, pb, content[i]) {
                     check(i);
+                } else if may_contain(pa, pb, content[i]) {
+                    let contained = contained(pa, pb);
+                    if contained >= CONTAINED_SHARE {
+                        held.push(Link {
+                            a: i,
+                            b: j,
+                            similarity: similarity(pa, pb),
+                        });
+                    }
                 }
                 content[i] = 0;
             }
             touched.clear();
         }
-        finish(a, b, links)
+        finish(a, b, links, held)
     }
 }
 
 /// The one-to-one alignment chosen from candidate links (see the module docs).
-fn finish(a: &WeightedPassages, b: &WeightedPassages, links: Vec<Link>) -> Alignment {
+fn finish(
+    a: &WeightedPassages,
+    b: &WeightedPassages,
+    links: Vec<Link>,
+    held: Vec<Link>,
+) -> Alignment {
     let mut candidates = links.clone();
+    candidates.extend(held);
     candidates.sort_by_key(|l| (l.a, l.b));
     let mut links = links;
     let off_diagonal = |l: &Link| (l.a as f64 / a.len() as f64 - l.b as f64 / b.len() as f64).abs();
@@ -664,6 +714,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (state >> 33) as usize % n
         };
+        let mut held_seen = 0;
         for _ in 0..50 {
             let mut doc = || {
                 let mut text = String::new();
@@ -674,28 +725,42 @@ mod tests {
                     }
                     text.push_str(".\n");
                 }
-                passages(&text)
+                text
             };
-            let (a, b) = (doc(), doc());
+            let (a, other) = (doc(), doc());
+            // Every other second document runs some of the first's sentences into one, so
+            // short sentences are held in long ones.
+            let b = if other.len() % 2 == 0 {
+                other
+            } else {
+                a.replacen(".\n", " ", 2 + other.len() % 4)
+            };
+            let (a, b) = (passages(&a), passages(&b));
             let (wa, wb) = (weigh(&a, |_| false), weigh(&b, |_| false));
             for threshold in [0.1, 0.2, 0.35, 0.6] {
-                let mut links = Vec::new();
+                let (mut links, mut held) = (Vec::new(), Vec::new());
                 for (i, pa) in wa.iter().enumerate() {
                     for (j, pb) in wb.iter().enumerate() {
                         let similarity = similarity(pa, pb);
+                        let link = Link {
+                            a: i,
+                            b: j,
+                            similarity,
+                        };
                         if similarity >= threshold {
-                            links.push(Link {
-                                a: i,
-                                b: j,
-                                similarity,
-                            });
+                            links.push(link);
+                        } else if contained(pa, pb) >= CONTAINED_SHARE {
+                            held.push(link);
                         }
                     }
                 }
-                let want = finish(&wa, &wb, links);
+                held_seen += held.len();
+                let want = finish(&wa, &wb, links, held);
                 assert_eq!(align(&wa, &wb, threshold), want, "at {threshold}");
             }
         }
+        // The pruning of held links was put to the test (the count is fixed by the seed).
+        assert!(held_seen > 20, "{held_seen}");
     }
 
     #[test]

@@ -572,7 +572,8 @@ fn msrp_sentence_score_accuracy() {
 
 /// Answers written without seeing the source share its topic, not its sentences: each of
 /// their sentences' best `sentence_score` against the source's sentences stays under the
-/// cut for all but 1 of 286 (measured; highest 0.651). The test allows 1% (2 sentences).
+/// cut for all but 2 of 246 (measured 2026-12-02, since wrapped lines are joined into their
+/// sentences; 1 of 286 before). The test allows 1% (2 sentences).
 #[test]
 #[cfg_attr(
     not(shared_data),
@@ -607,7 +608,7 @@ fn clough_unrelated_answer_sentences_score_low() {
             n += 1;
         }
     }
-    assert_eq!(n, 286);
+    assert_eq!(n, 246);
     println!("clough non answers: {high} of {n} sentences at or above the cut");
     assert!(high as f64 <= 0.01 * n as f64, "{high} of {n}");
 }

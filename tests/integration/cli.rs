@@ -31,8 +31,8 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
     eqnice!(
         r#"rewrite: source = seeds/000_080705039001ce5b.txt, copy = seeds/001_a7725bf3c94c141c.txt (direction coverage)
   jaccard 0.0292 (estimated 0.0391); containment: source 0.0385, copy 0.1076
-  coverage by aligned passages: source 0.1722, copy 0.3887
-  score 0.99; 1 reused passage (byte offsets [start, end)):
+  coverage by aligned passages: source 0.1715, copy 0.3887
+  score 1.00; 1 reused passage (byte offsets [start, end)):
     source [704, 2086) ~ copy [584, 2285): 260 words, 22% of source, 75% of copy, edited (phrasing 0.30, similarity 0.44)
   4 aligned passages (byte offsets [start, end)):
     source [501, 702) ~ copy [346, 583), similarity 0.47
