@@ -1,5 +1,5 @@
 //! Scores the detector's matches against labelled pairs: per-label recall, false positives,
-//! precision, F1, and a sweep of the rewrite coverage threshold.
+//! precision, F1, and a sweep of the verdict score cut ([`Config::min_score`](crate::Config::min_score)).
 //!
 //! Labels come as TSV with a header and the columns `source`, `suspect`, `label` (more columns
 //! are ignored). Ids may leave out the file extension: `g0pA_taska` names `g0pA_taska.txt`.

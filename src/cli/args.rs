@@ -32,7 +32,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Compare(CompareArgs),
     /// Run the detector on a labelled set and print recall, precision, F1 and a sweep of the
-    /// rewrite coverage threshold.
+    /// verdict score cut (`--min-score`).
     Eval(EvalArgs),
     /// Check articles against an index file: report what each copies or rewrites of the
     /// articles indexed (exit 1 if anything is flagged); with --insert, add each after it is

@@ -59,7 +59,7 @@ pub fn run(args: &EvalArgs) -> Result<u8, String> {
             &labels,
             &Docs::new(&documents),
             args.detector.quiet,
-            args.features.as_deref(),
+            args.features.as_deref().map(|path| (path, threshold)),
         )?;
         (documents, matches)
     } else {
@@ -136,7 +136,7 @@ fn judge_labelled(
     labels: &Labels,
     docs: &Docs<'_>,
     quiet: bool,
-    features: Option<&std::path::Path>,
+    features: Option<(&std::path::Path, f64)>,
 ) -> Result<Vec<neardup::Match>, String> {
     let labelled = labelled(labels, docs);
     let pairs: Vec<(&Document, &Document)> = labelled.iter().map(|&(s, x, _)| (s, x)).collect();
@@ -144,8 +144,8 @@ fn judge_labelled(
     let bar = progress.bar("judging", pairs.len() as u64);
     let judged = eval::judge_pairs(config, &pairs, &|| bar.inc(1)).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    if let Some(path) = features {
-        write_features(path, &labelled, &judged)?;
+    if let Some((path, min_score)) = features {
+        write_features(path, min_score, &labelled, &judged)?;
     }
     Ok(judged
         .into_iter()
@@ -155,10 +155,12 @@ fn judge_labelled(
 }
 
 /// Writes the verdict's signals of each judged pair as TSV (`--features`): source, suspect,
-/// label, whether flagged, kind, score, then each signal of [`neardup::verdict::NAMES`]
-/// (empty for duplicates, which the verdict does not judge).
+/// label, whether flagged at `min_score` (the configured cut, not the sweep's lowest), kind,
+/// score, then each signal of [`neardup::verdict::NAMES`] (empty for duplicates, which the
+/// verdict does not judge).
 fn write_features(
     path: &std::path::Path,
+    min_score: f64,
     labelled: &[(&Document, &Document, &str)],
     judged: &[neardup::Comparison],
 ) -> Result<(), String> {
@@ -169,7 +171,7 @@ fn write_features(
     }
     text.push('\n');
     for ((s, x, label), c) in labelled.iter().zip(judged) {
-        let flagged = u8::from(c.flagged);
+        let flagged = u8::from(c.flagged && c.found.score >= min_score);
         let row = format!(
             "{}\t{}\t{label}\t{flagged}\t{}\t{:.6}",
             s.id,
