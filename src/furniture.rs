@@ -540,6 +540,9 @@ mod tests {
         "» Subscribe to Example News: bit.ly/3KIPysi",
         "blog comments powered by Disqus",
         "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
+        "Enter your details below to get access to the report.",
+        "Your password must have at least 10 characters and one number.",
+        "Email address First name Last name Company Country",
     ];
 
     /// Furniture near the ends of a text (a weak cue), prose in the middle.
@@ -557,6 +560,8 @@ mod tests {
         "Like us they did well in France and were unlucky not to get a win.",
         "VoteVets tweeted, “Hey @POTUS remember your rants during 2016?”",
         "Voters must register by Friday to take part in the election, officials said.",
+        "Users do not have to be registered users of the site to download the game.",
+        "The hackers stole millions of passwords from the company's servers, police said.",
         "Talks will follow next week, the foreign ministry said in a statement.",
         "Follow-up talks are planned for March in Geneva.",
         "It hopes to increase subscribers by offering the online service free to its customers.",
