@@ -545,14 +545,25 @@ impl<'a> Aligner<'a> {
                     content[i] += CONTENT_WEIGHT;
                 }
             }
-            let mut check = |i: usize| {
-                let similarity = similarity(a.get(i), pb);
-                if similarity >= threshold {
-                    links.push(Link {
-                        a: i,
-                        b: j,
-                        similarity,
-                    });
+            // A pair that could pass is compared; one that does not, or could not, is checked
+            // for a short sentence held in a long one.
+            let mut check = |i: usize, c: u32| {
+                let pa = a.get(i);
+                let passes = may_pass(pa, pb, c);
+                let similarity = if passes || may_contain(pa, pb, c) {
+                    similarity(pa, pb)
+                } else {
+                    return;
+                };
+                let link = Link {
+                    a: i,
+                    b: j,
+                    similarity,
+                };
+                if passes && similarity >= threshold {
+                    links.push(link);
+                } else if contained(pa, pb) >= CONTAINED_SHARE {
+                    held.push(link);
                 }
             };
             // Pairs that share no content term pass only if function words alone could make
@@ -565,25 +576,13 @@ impl<'a> Aligner<'a> {
                         break;
                     }
                     let i = i as usize;
-                    if content[i] == 0 && may_pass(a.get(i), pb, 0) {
-                        check(i);
+                    if content[i] == 0 {
+                        check(i, 0);
                     }
                 }
             }
             for &i in &touched {
-                let pa = a.get(i);
-                if may_pass(pa, pb, content[i]) {
-                    check(i);
-                } else if may_contain(pa, pb, content[i]) {
-                    let contained = contained(pa, pb);
-                    if contained >= CONTAINED_SHARE {
-                        held.push(Link {
-                            a: i,
-                            b: j,
-                            similarity: similarity(pa, pb),
-                        });
-                    }
-                }
+                check(i, content[i]);
                 content[i] = 0;
             }
             touched.clear();
