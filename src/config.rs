@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 ///   Jaccard.
 /// * **128 hashes**, the common MinHash size: enough for a standard error of at most 0.044 on the
 ///   estimated Jaccard and for a banding with a sharp threshold.
-/// * **Rewrites and partial copies**: `passage_threshold = 0.35` was chosen on the
-///   Clough–Stevenson and MSRP sets (see [`rewrite`](crate::rewrite)); `min_score = 0.5` is
+/// * **Rewrites and partial copies**: `passage_threshold = 0.3` was chosen by the
+///   cross-validated verdict on the developers' sets (see [`rewrite`](crate::rewrite));
+///   `min_score = 0.5` is
 ///   the cut of the fitted [`verdict`](crate::verdict) model, whose cross-validated figures
 ///   are in `src/verdict/fitted.rs`.
 /// * **`false_negative_weight = 0.95`**: bands and rows minimise a weighted sum of false-positive
@@ -64,7 +65,7 @@ pub struct Config {
     /// Largest input read, in bytes; a larger file or JSONL text is skipped. Default 10 MiB.
     pub max_file_bytes: u64,
     /// Smallest weighted Jaccard (0..=1; see [`rewrite`](crate::rewrite)) of two passages that
-    /// are aligned as a rewrite of one another. Default 0.35.
+    /// are aligned as a rewrite of one another. Default 0.3.
     pub passage_threshold: f64,
     /// Smallest [verdict](crate::verdict) score (0..=1) for which a pair that is not a
     /// duplicate is flagged as a rewrite or partial copy. Default 0.5. Two sentence-sized
@@ -108,7 +109,7 @@ impl Default for Config {
             threshold: 0.5,
             false_negative_weight: 0.95,
             max_file_bytes: 10 * 1024 * 1024,
-            passage_threshold: 0.35,
+            passage_threshold: 0.3,
             min_score: 0.5,
             boilerplate_min_docs: 10,
             direction_margin: 0.1,
@@ -169,7 +170,7 @@ impl Config {
         self
     }
 
-    /// Sets [`Config::passage_threshold`] (weighted Jaccard in (0, 1]; default 0.35).
+    /// Sets [`Config::passage_threshold`] (weighted Jaccard in (0, 1]; default 0.3).
     pub fn passage_threshold(mut self, similarity: f64) -> Config {
         self.passage_threshold = similarity;
         self

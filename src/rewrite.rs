@@ -48,12 +48,26 @@
 //!
 //! # Why this threshold
 //!
-//! `passage_threshold = 0.35` was chosen on the Clough–Stevenson answers (tasks a–c) and the
-//! MSRP train split, not on the seed articles: on MSRP, the best single threshold for "same
-//! meaning" is 0.36; 0.35 trades a little precision at the sentence level for the recall
-//! that heavy rewrites need. Whether a pair's aligned sentences make a copy is no longer a
-//! cut on coverage: [`reuse`](crate::reuse) groups them into passages and
-//! [`verdict`](crate::verdict) scores those.
+//! A sentence link is not a verdict: [`reuse`](crate::reuse) groups links into passages and
+//! [`verdict`](crate::verdict) scores those, so the threshold trades recall of heavily edited
+//! sentences against the work of aligning more pairs, and the verdict decides. It was first
+//! 0.35, chosen on the Clough–Stevenson answers and MSRP train as a cut for "same meaning"
+//! on its own. Since the fitted verdict, it is chosen by that verdict's cross-validated
+//! figures (`EXTRA="--passage-threshold T" python3 tools/fit-verdict.py`, 2026-12-02; PAN
+//! 2013 training pairs in 10 folds, Clough leave one task out, SemEval 3-4 in 5 folds):
+//!
+//! | threshold | PAN accuracy | random | translation | summary | no-plag. kept | Clough heavy |
+//! |---|---|---|---|---|---|---|
+//! | 0.25 | 0.908 | 874/999 | 837/1000 | 159/238 | 995/999 | 12/12 |
+//! | 0.28 | 0.908 | 868/999 | 843/1000 | 157/238 | 995/999 | 11/12 |
+//! | 0.30 | 0.907 | 862/999 | 847/1000 | 154/238 | 995/999 | 12/12 |
+//! | 0.32 | 0.904 | 855/999 | 843/1000 | 150/238 | 995/999 | 12/12 |
+//! | 0.35 | 0.901 | 847/999 | 843/1000 | 144/238 | 996/999 | 10/12 |
+//!
+//! SemEval 3-4 stayed 65/65 and Clough `non` 25/25 throughout. 0.3 is the round value in the
+//! flat part of the table, with translation and Clough at their best; below it, verbatim
+//! pairs start to be lost to stray links (982/1000 at 0.25). On the 100,000-article bench
+//! corpus it aligned 1.7% more pairs and cost about 2% more CPU time than 0.35.
 
 use std::collections::HashMap;
 

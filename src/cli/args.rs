@@ -268,7 +268,7 @@ pub struct DetectorArgs {
 
     /// Similarity (0..=1] of two sentences aligned as a rewrite of one another: weighted
     /// Jaccard of their stemmed words, content words weighing 2 and function words 1
-    /// [default: 0.35].
+    /// [default: 0.3].
     #[arg(long, value_name = "SIMILARITY")]
     pub passage_threshold: Option<f64>,
 

@@ -31,10 +31,13 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
     eqnice!(
         r#"rewrite: source = seeds/000_080705039001ce5b.txt, copy = seeds/001_a7725bf3c94c141c.txt (direction coverage)
   jaccard 0.0292 (estimated 0.0391); containment: source 0.0385, copy 0.1076
-  coverage by aligned passages: source 0.1715, copy 0.3887
+  coverage by aligned passages: source 0.2047, copy 0.4551
   score 1.00; 1 reused passage (byte offsets [start, end)):
     source [704, 2086) ~ copy [584, 2285): 260 words, 22% of source, 75% of copy, edited (phrasing 0.30, similarity 0.44)
-  4 aligned passages (byte offsets [start, end)):
+  5 aligned passages (byte offsets [start, end)):
+    source [102, 265) ~ copy [0, 145), similarity 0.32
+      source "Russia and China toasted to their “no limit frie … the fighting in Ukraine."
+      copy   "During a Kremlin meeting, President Vladimir Put … p” on Tuesday, March 21."
     source [501, 702) ~ copy [346, 583), similarity 0.47
       source "During an extended meeting, Putin said he and Xi … ion on the world stage.""
       copy   "President Putin claimed that he and Xi held a “m … g their lengthy meeting."
@@ -470,7 +473,7 @@ fn compare_shows_the_aligned_passages_and_exits_by_verdict() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines[0], "flagged as rewrite");
     assert!(lines[1].starts_with("rewrite: source = "), "{}", lines[1]);
-    assert_eq!(out.stdout.matches("─── passage ").count(), 4);
+    assert_eq!(out.stdout.matches("─── passage ").count(), 5);
     // Two columns, never wider than asked, no colour codes when stdout is not a terminal.
     for line in lines.iter().filter(|l| l.contains(" │ ")) {
         assert!(line.chars().count() <= 100, "{line:?}");
