@@ -164,9 +164,11 @@ pub struct Reused {
     /// Share of the lighter side's word weight that the other side has too: high when one
     /// side condenses the other.
     pub containment: f64,
-    /// Share of the ordinary content words of the side with fewer (stems; not names, not
-    /// numbers: see [`is_fact`]) that the other side has too. Two reports of one event share
-    /// its names and numbers; a copy shares the words around them.
+    /// Of the side with fewer ordinary content words (stems; not names, not numbers: see
+    /// [`is_fact`]), the share of its content words that are ordinary words the other side
+    /// has too. Two reports of one event share its names and numbers; a copy shares the
+    /// words around them. Counted over all content words, so a list of names (a team
+    /// line-up) scores low even when its few other words are shared.
     pub vocabulary: f64,
     /// How the passage was reused.
     pub how: How,
@@ -509,7 +511,8 @@ fn vocabulary(
     (ta, wa): (&str, &[(Span, passage::Term)]),
     (tb, wb): (&str, &[(Span, passage::Term)]),
 ) -> f64 {
-    // Sorted lists: a passage has tens of words, so sorting beats hashing.
+    // Sorted lists: a passage has tens of words, so sorting beats hashing. Each side: its
+    // ordinary words, and how many distinct content words it has.
     let ordinary = |text: &str, words: &[(Span, passage::Term)]| {
         let mut facts: Vec<passage::Term> = words
             .iter()
@@ -517,22 +520,34 @@ fn vocabulary(
             .map(|(_, t)| *t)
             .collect();
         facts.sort_unstable();
-        let mut set: Vec<passage::Term> = words
+        let mut content: Vec<passage::Term> = words
             .iter()
             .map(|(_, t)| *t)
-            .filter(|t| !t.is_function() && facts.binary_search(t).is_err())
+            .filter(|t| !t.is_function())
             .collect();
-        set.sort_unstable();
-        set.dedup();
-        set
+        content.sort_unstable();
+        content.dedup();
+        let n = content.len();
+        content.retain(|t| facts.binary_search(t).is_err());
+        (content, n)
     };
     let (x, y) = (ordinary(ta, wa), ordinary(tb, wb));
-    let (small, large) = if x.len() <= y.len() {
+    let (small, large) = if x.0.len() <= y.0.len() {
         (&x, &y)
     } else {
         (&y, &x)
     };
-    contained(small, large)
+    // Over all its content words, so that a passage of names and numbers with a word or two
+    // between them (a team line-up, a list of results) scores low, not 1.
+    if small.1 == 0 {
+        return 0.0;
+    }
+    let found = small
+        .0
+        .iter()
+        .filter(|t| large.0.binary_search(t).is_ok())
+        .count();
+    found as f64 / small.1 as f64
 }
 
 /// Share of `items` found in `sorted` (0 for no items).

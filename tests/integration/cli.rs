@@ -32,7 +32,7 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
         r#"rewrite: source = seeds/000_080705039001ce5b.txt, copy = seeds/001_a7725bf3c94c141c.txt (direction coverage)
   jaccard 0.0292 (estimated 0.0391); containment: source 0.0385, copy 0.1076
   coverage by aligned passages: source 0.2047, copy 0.4551
-  score 1.00; 1 reused passage (byte offsets [start, end)):
+  score 0.99; 1 reused passage (byte offsets [start, end)):
     source [704, 2086) ~ copy [584, 2285): 260 words, 22% of source, 75% of copy, edited (phrasing 0.30, similarity 0.44)
   5 aligned passages (byte offsets [start, end)):
     source [102, 265) ~ copy [0, 145), similarity 0.32
