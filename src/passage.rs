@@ -192,6 +192,15 @@ impl Passages {
     }
 
     /// Adds a passage with these terms (sorted and distinct).
+    /// Empties the lists, keeping their room.
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.fingerprints.clear();
+        self.records.clear();
+        self.ends.clear();
+        self.terms.clear();
+    }
+
     fn push(&mut self, span: Span, terms: &[Term], record: Record) {
         self.spans.push(span);
         self.fingerprints.push(fingerprint(terms));
@@ -349,8 +358,14 @@ pub(crate) struct Splitter<'a> {
 
 /// Runs `f` with a [`Splitter`] of `text` that uses this thread's term cache.
 pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> R) -> R {
+    // The passages are built in this thread's scratch lists, whose room is kept from one text
+    // to the next, and copied out at their final size (see [`Splitter::finish`]): built in
+    // fresh lists, each would grow by doubling and then shrink, three allocations and two
+    // copies per list of every document.
+    let mut out = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    out.clear();
     with_cache(|cache, stemmer| {
-        f(&mut Splitter {
+        let mut splitter = Splitter {
             text,
             sentences: sentences(text),
             at: 0,
@@ -363,10 +378,14 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             marks: furniture::Triggers::may_be_furniture(text),
             triggers: furniture::Triggers::get(),
             terms: Vec::new(),
-            out: Passages::default(),
+            out,
             cache,
             stemmer,
-        })
+        };
+        let result = f(&mut splitter);
+        let scratch = std::mem::take(&mut splitter.out);
+        SCRATCH.with(|s| *s.borrow_mut() = scratch);
+        result
     })
 }
 
@@ -438,14 +457,16 @@ impl Splitter<'_> {
         while self.at < self.sentences.len() {
             self.close();
         }
-        let mut out = std::mem::take(&mut self.out);
-        // Kept as long as the document is indexed: no room to spare.
-        out.spans.shrink_to_fit();
-        out.fingerprints.shrink_to_fit();
-        out.records.shrink_to_fit();
-        out.ends.shrink_to_fit();
-        out.terms.shrink_to_fit();
-        out
+        // Kept as long as the document is indexed: copied at its size, with no room to
+        // spare; the scratch lists stay with the splitter (see [`with_splitter`]).
+        let out = &self.out;
+        Passages {
+            spans: out.spans.to_vec(),
+            fingerprints: out.fingerprints.to_vec(),
+            records: out.records.to_vec(),
+            ends: out.ends.to_vec(),
+            terms: out.terms.to_vec(),
+        }
     }
 }
 
@@ -462,6 +483,8 @@ type TermCache = HashMap<u64, Term, BuildHasherDefault<WordHashHasher>>;
 
 thread_local! {
     static TERMS: RefCell<TermCache> = RefCell::new(TermCache::default());
+    /// The lists a [`Splitter`] builds its passages in (see [`with_splitter`]).
+    static SCRATCH: RefCell<Passages> = RefCell::new(Passages::default());
 }
 
 /// Runs `f` with this thread's term cache and an English stemmer.

@@ -514,22 +514,23 @@ fn vocabulary(
     // Sorted lists: a passage has tens of words, so sorting beats hashing. Each side: its
     // ordinary words, and how many distinct content words it has.
     let ordinary = |text: &str, words: &[(Span, passage::Term)]| {
-        let mut facts: Vec<passage::Term> = words
+        // Content words, each with whether it stands as a fact there; sorted, a term's
+        // occurrences are adjacent, and it is ordinary when none of them is a fact.
+        let mut content: Vec<(passage::Term, bool)> = words
             .iter()
-            .filter(|(s, t)| !t.is_function() && is_fact(text, *s))
-            .map(|(_, t)| *t)
-            .collect();
-        facts.sort_unstable();
-        let mut content: Vec<passage::Term> = words
-            .iter()
-            .map(|(_, t)| *t)
-            .filter(|t| !t.is_function())
+            .filter(|(_, t)| !t.is_function())
+            .map(|&(s, t)| (t, is_fact(text, s)))
             .collect();
         content.sort_unstable();
-        content.dedup();
-        let n = content.len();
-        content.retain(|t| facts.binary_search(t).is_err());
-        (content, n)
+        let mut ordinary = Vec::new();
+        let mut n = 0;
+        for run in content.chunk_by(|x, y| x.0 == y.0) {
+            n += 1;
+            if run.iter().all(|&(_, fact)| !fact) {
+                ordinary.push(run[0].0);
+            }
+        }
+        (ordinary, n)
     };
     let (x, y) = (ordinary(ta, wa), ordinary(tb, wb));
     let (small, large) = if x.0.len() <= y.0.len() {

@@ -16,7 +16,7 @@ pub struct Scores {
 }
 
 /// The number of elements two sorted, repeat-free slices share. Cost: `O(|a| + |b|)`.
-pub fn intersection(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     // Without branches on the comparison: hashes are random, so its outcome is too, and a
     // mispredicted branch per step would cost more than the step.
