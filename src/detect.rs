@@ -460,6 +460,9 @@ impl Detector {
             let score = features.score();
             (score, score >= self.config.min_score)
         };
+        if flagged && !sentence_sized {
+            reused = verdict::standing(reused, (na, nb), verdict::STANDING_SCORE);
+        }
         Judged {
             alignment,
             reused,
