@@ -440,17 +440,21 @@ impl Detector {
         if (&b.0.id, &b.0.text) < (&a.0.id, &a.0.text) {
             return self.judge(b, a, (wb, wa), alignment.swapped()).swapped();
         }
-        let mut reused = reuse::passages(
-            &alignment,
-            (&a.0.text, &a.1.passages, wa),
-            (&b.0.text, &b.1.passages, wb),
+        let (sa, sb) = (
+            (a.0.text.as_str(), &a.1.passages, wa),
+            (b.0.text.as_str(), &b.1.passages, wb),
         );
+        let groups = reuse::grouped(&alignment, sa, sb);
         let k = self.config.shingle_size;
         let (na, nb) = (a.1.words(k), b.1.words(k));
-        for r in &mut reused {
-            r.share_a = verdict::share(r.words_a, na);
-            r.share_b = verdict::share(r.words_b, nb);
-        }
+        let with_shares = |mut reused: Vec<Reused>| {
+            for r in &mut reused {
+                r.share_a = verdict::share(r.words_a, na);
+                r.share_b = verdict::share(r.words_b, nb);
+            }
+            reused
+        };
+        let mut reused = with_shares(groups.iter().map(|g| g.passage.clone()).collect());
         let features = Features::of(&reused, (na, nb));
         let sentence_sized = is_sentence_sized(a.1, na) && is_sentence_sized(b.1, nb);
         let (score, flagged) = if sentence_sized {
@@ -461,7 +465,10 @@ impl Detector {
             (score, score >= self.config.min_score)
         };
         if flagged && !sentence_sized {
-            reused = verdict::standing(reused, (na, nb), verdict::STANDING_SCORE);
+            // What the report shows: the passages that stand alone, condensed ones joined.
+            let score = verdict::STANDING_SCORE;
+            let standing = verdict::standing_by(groups, |g| &g.passage, (na, nb), score);
+            reused = with_shares(reuse::condensed(standing, sa, sb));
         }
         Judged {
             alignment,

@@ -201,7 +201,22 @@ impl Reused {
 pub type Side<'a> = (&'a str, &'a Passages, &'a WeightedPassages);
 
 /// The reused passages of two documents from their alignment, in the order of the first.
-pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -> Vec<Reused> {
+pub fn passages(alignment: &Alignment, a: Side, b: Side) -> Vec<Reused> {
+    grouped(alignment, a, b)
+        .into_iter()
+        .map(|g| g.passage)
+        .collect()
+}
+
+/// A reused passage with the sentence links it was made from (see [`grouped`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Group {
+    links: Vec<Link>,
+    pub(crate) passage: Reused,
+}
+
+/// [`passages`], each with its links, so that [`condensed`] can join them.
+pub(crate) fn grouped(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -> Vec<Group> {
     let (a, b) = ((ta, pa), (tb, pb));
     let mut groups = clusters(&alignment.candidates);
     for g in &mut groups {
@@ -231,11 +246,62 @@ pub fn passages(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -
         {
             continue;
         }
-        out.push(passage_of(&g, a, b));
+        out.push(Group {
+            passage: passage_of(&g, a, b),
+            links: g,
+        });
         taken.push((ra, rb));
     }
-    out.sort_by_key(|p| (p.a.start, p.b.start));
+    out.sort_by_key(|g| (g.passage.a.start, g.passage.b.start));
     out
+}
+
+/// The passages of `groups` (those of one pair, from [`grouped`]) with those joined that one
+/// reuse was split into where one side condensed the other (a summary, or a rewrite that cut
+/// what lay between): two passages in the same order on both sides, next to each other on
+/// one side (at most [`GAP`] sentences apart) and, on the other, no further apart than the
+/// two passages' sentences there together, which keeps two separate lifts from joining
+/// across a long stretch that neither took. Shared quotes are never joined. In the order of
+/// the first document.
+///
+/// For the report of a flagged pair only: the verdict weighs the passages as they were
+/// found. (Joined before the verdict, passages of two reports of one event that tell it in
+/// the same order joined into long ones and flagged them; joined for the report, on the PAN
+/// 2013 training pairs, the summaries' granularity went from 1.34 to 1.23 detections a case
+/// and plagdet over all pairs from 0.837 to 0.845.)
+pub(crate) fn condensed(groups: Vec<Group>, (ta, pa, _): Side, (tb, pb, _): Side) -> Vec<Reused> {
+    // (the group, whether it was joined)
+    let mut joined: Vec<(Group, bool)> = Vec::with_capacity(groups.len());
+    for g in groups {
+        if let Some((last, was_joined)) = joined.last_mut() {
+            let (la, lb) = (range(&last.links, |l| l.a), range(&last.links, |l| l.b));
+            let (ga, gb) = (range(&g.links, |l| l.a), range(&g.links, |l| l.b));
+            let in_order = ga.start >= la.end && gb.start >= lb.end;
+            let close = || {
+                let (gap_a, gap_b) = (ga.start - la.end, gb.start - lb.end);
+                (gap_a <= GAP && gap_b <= lb.len() + gb.len())
+                    || (gap_b <= GAP && gap_a <= la.len() + ga.len())
+            };
+            let quotes = last.passage.how == How::Quoted || g.passage.how == How::Quoted;
+            if in_order && !quotes && close() {
+                last.links.extend(g.links);
+                last.links.sort_by_key(|l| (l.a, l.b));
+                *was_joined = true;
+                continue;
+            }
+        }
+        joined.push((g, false));
+    }
+    joined
+        .into_iter()
+        .map(|(g, was_joined)| {
+            if was_joined {
+                passage_of(&g.links, (ta, pa), (tb, pb))
+            } else {
+                g.passage
+            }
+        })
+        .collect()
 }
 
 /// Adds to a group the links between sentences within [`GAP`] + 1 of it on both sides, at
@@ -661,6 +727,53 @@ mod tests {
             sorted(clusters(&links)),
             vec![vec![(0, 5), (1, 6), (3, 7)], vec![(10, 8)]]
         );
+    }
+
+    /// A summary keeps four sentences of a source in order, two from its start and two from
+    /// after `filler` sentences it left out: one reuse when the gap is no longer than the
+    /// kept sentences there (4), two otherwise.
+    fn summary_passages(filler: usize) -> (Vec<Reused>, usize) {
+        let kept = [
+            "The regional council approved a new budget for public schools on Monday evening.",
+            "Teachers will receive higher salaries starting from the autumn term next year.",
+            "Parents had protested outside the town hall for three weeks before the vote.",
+            "Opposition members argued the plan relies on optimistic forecasts of tax revenue.",
+        ];
+        let fillers = [
+            "A storm damaged several fishing boats in the harbour during the night.",
+            "The museum opened an exhibition of medieval maps borrowed from abroad.",
+            "Local football fans celebrated a late winning goal against the league leaders.",
+            "A new bakery on the main square sells bread made with ancient grains.",
+            "Cyclists asked for safer lanes along the coastal road after an accident.",
+            "The library extended its opening hours for students preparing exams.",
+        ];
+        let mut source: Vec<&str> = kept[..2].to_vec();
+        source.extend(&fillers[..filler]);
+        source.extend(&kept[2..]);
+        let (a, b) = (kept.join(" "), source.join(" "));
+        let (pa, pb) = (passage::passages(&a), passage::passages(&b));
+        let (wa, wb) = (
+            rewrite::weigh(&pa, |_| false),
+            rewrite::weigh(&pb, |_| false),
+        );
+        let alignment = rewrite::align(&wa, &wb, 0.3);
+        let (sa, sb) = ((a.as_str(), &pa, &wa), (b.as_str(), &pb, &wb));
+        let groups = grouped(&alignment, sa, sb);
+        assert_eq!(groups.len(), 2, "the gap in the source splits the links");
+        (condensed(groups, sa, sb), b.len())
+    }
+
+    #[test]
+    fn a_summary_split_by_what_it_left_out_is_one_passage() {
+        for filler in [2, 4] {
+            let (joined, source_len) = summary_passages(filler);
+            assert_eq!(joined.len(), 1, "{filler} sentences left out");
+            assert_eq!((joined[0].sentences_a, joined[0].sentences_b), (4, 4));
+            // The whole source, what the summary left out included.
+            assert_eq!(joined[0].b, Span::new(0, source_len), "{filler}");
+        }
+        // Five sentences left out: more than the four kept around them.
+        assert_eq!(summary_passages(5).0.len(), 2);
     }
 
     #[test]

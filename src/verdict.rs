@@ -29,7 +29,8 @@
 //! most often sentences on the same topic that happen to sit near each other in both texts (on
 //! the PAN 2013 training pairs, dropping them raised PAN's character precision from 0.875 to
 //! 0.92 at a recall cost of 0.01). When none would make it alone, all are reported: the
-//! verdict rests on them together.
+//! verdict rests on them together. Passages that one reuse was split into where one side
+//! condensed the other are then reported as one (see `reuse::condensed`).
 //!
 //! ```
 //! use neardup::verdict::Features;
@@ -230,12 +231,26 @@ pub const STANDING_SCORE: f64 = 0.5;
 /// assert_eq!(standing(vec![topical.clone()], (2000, 2000), 0.5), vec![topical]);
 /// ```
 pub fn standing(passages: Vec<Reused>, words: (usize, usize), cut: f64) -> Vec<Reused> {
+    standing_by(passages, |p| p, words, cut)
+}
+
+/// [`standing`] over items that each hold a passage.
+pub(crate) fn standing_by<T>(
+    items: Vec<T>,
+    passage: impl Fn(&T) -> &Reused,
+    words: (usize, usize),
+    cut: f64,
+) -> Vec<T> {
     let alone = |p: &Reused| Features::of(std::slice::from_ref(p), words).score() >= cut;
-    if !passages.iter().any(|p| p.how != How::Quoted && alone(p)) {
-        return passages;
+    let quoted = |p: &Reused| p.how == How::Quoted;
+    if !items
+        .iter()
+        .any(|x| !quoted(passage(x)) && alone(passage(x)))
+    {
+        return items;
     }
-    passages
+    items
         .into_iter()
-        .filter(|p| p.how == How::Quoted || alone(p))
+        .filter(|x| quoted(passage(x)) || alone(passage(x)))
         .collect()
 }
