@@ -221,6 +221,7 @@ pub const STANDING_SCORE: f64 = 0.5;
 ///     overlap: phrasing,
 ///     containment: phrasing,
 ///     vocabulary: phrasing,
+///     ordinary: 1.0,
 ///     how: How::of(phrasing),
 /// };
 /// let topical = passage(0, 25, 0.1);

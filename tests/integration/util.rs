@@ -55,7 +55,7 @@ pub fn article(rng: &mut Rng, words: usize) -> String {
     let mut text = String::new();
     for i in 0..words {
         let initial = if i % 17 == 0 { 'W' } else { 'w' };
-        let word = format!("{initial}{}", rng.below(5000));
+        let word = format!("{initial}{}", letters(rng.below(5000)));
         if i > 0 {
             text.push(if i % 17 == 0 { '.' } else { ' ' });
             if i % 17 == 0 {
@@ -68,12 +68,27 @@ pub fn article(rng: &mut Rng, words: usize) -> String {
     text
 }
 
+/// `n` written in the letters a-z (base 26): synthetic words are made of letters, as
+/// ordinary words are (a word with a digit in it states a number: see
+/// `neardup::reuse::is_fact`).
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    String::from_utf8(out).expect("ASCII letters")
+}
+
 /// `text` with a share `rate` of its words replaced by others.
 pub fn edit(rng: &mut Rng, text: &str, rate: f64) -> String {
     text.split(' ')
         .map(|w| {
             if (rng.below(10_000) as f64) < rate * 10_000.0 {
-                format!("e{}", rng.below(100_000))
+                format!("e{}", letters(rng.below(100_000)))
             } else {
                 w.to_string()
             }
