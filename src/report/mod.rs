@@ -238,9 +238,16 @@ impl NotFlagged {
             )
         } else if r == 0 {
             format!(
-                "{n} aligned sentence{}, but no reused passage: that takes {} close together, or 1 verbatim",
+                "{n} aligned sentence{}, but no reused passage: that takes {} close together, or 1 verbatim{}",
                 if n == 1 { "" } else { "s" },
-                crate::reuse::MIN_SENTENCES
+                crate::reuse::MIN_SENTENCES,
+                // Several sentences may align and still make none: a list of names and
+                // numbers (see `reuse::LIST_ORDINARY`).
+                if n >= crate::reuse::MIN_SENTENCES {
+                    ", and a list of names and numbers counts only word for word"
+                } else {
+                    ""
+                }
             )
         } else {
             let longest = evidence.reused.iter().map(Reused::words).max().unwrap_or(0);

@@ -124,6 +124,35 @@ fn same_event_reports_are_not_flagged_when_compared_alone() {
     assert_eq!(c.found.kind, Kind::Rewrite);
 }
 
+/// Point 4: two reports of one match that print the same team, each in its own layout,
+/// share a list of names, not prose; compared alone they are not flagged, and the reason
+/// says so.
+#[test]
+fn two_line_ups_of_one_team_are_not_copying() {
+    let a = "Wales have made two changes for Saturday's game in Rome. The side: G Thomas \
+             (capt); K Morgan, T Shanklin, G Henson, S Williams; S Jones, D Peel; G Jenkins, \
+             M Davies, A Jones; B Cockbain, R Sidoli. Replacements: R McBryde, J Yapp, \
+             I Gough, R Sowden-Taylor, M Phillips, C Sweeney. The coach said the squad was \
+             in good shape.";
+    let b = "Injury forced a late reshuffle before the trip to Italy this weekend. The side: \
+             G Thomas (Toulouse, capt); K Morgan (Dragons), T Shanklin (Blues), G Henson \
+             (Ospreys), S Williams (Ospreys); S Jones (Clermont), D Peel (Scarlets); \
+             G Jenkins (Blues), M Davies (Gloucester), A Jones (Ospreys); B Cockbain \
+             (Ospreys), R Sidoli (Blues). Replacements: R McBryde (Scarlets), J Yapp \
+             (Blues), I Gough (Dragons), R Sowden-Taylor (Blues), M Phillips (Blues), \
+             C Sweeney (Dragons). Tickets for the match have sold out.";
+    let c = compare(a, b);
+    assert!(!c.flagged, "{:#?}", c.found.reused);
+    assert!(
+        c.found.passages.len() >= 2,
+        "the lists align: {:#?}",
+        c.found
+    );
+    let why = neardup::NotFlagged::new(c.found, &Config::default());
+    assert_eq!(why.reason, "no-reused-passage");
+    assert!(why.message.contains("list of names"), "{}", why.message);
+}
+
 /// Point 5: two pages that are mostly publisher furniture (the same sign-up and paywall
 /// lines) are not duplicates of one another: furniture never counts as copying.
 #[test]
