@@ -191,7 +191,6 @@ impl Passages {
         &self.terms
     }
 
-    /// Adds a passage with these terms (sorted and distinct).
     /// Empties the lists, keeping their room.
     fn clear(&mut self) {
         self.spans.clear();
@@ -201,6 +200,7 @@ impl Passages {
         self.terms.clear();
     }
 
+    /// Adds a passage with these terms (sorted and distinct).
     fn push(&mut self, span: Span, terms: &[Term], record: Record) {
         self.spans.push(span);
         self.fingerprints.push(fingerprint(terms));

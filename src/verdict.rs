@@ -222,6 +222,7 @@ pub const STANDING_SCORE: f64 = 0.5;
 ///     containment: phrasing,
 ///     vocabulary: phrasing,
 ///     ordinary: 1.0,
+///     function: 0.4,
 ///     how: How::of(phrasing),
 /// };
 /// let topical = passage(0, 25, 0.1);

@@ -153,6 +153,19 @@ fn two_line_ups_of_one_team_are_not_copying() {
     assert!(why.message.contains("list of names"), "{}", why.message);
 }
 
+/// Names are told by their capitals, so text in capitals looks like names from end to end;
+/// its function words keep it prose: the seeds' rewrite, upper-cased, is still a rewrite.
+#[test]
+fn a_rewrite_in_capitals_is_no_list() {
+    let c = compare(&seed("000").to_uppercase(), &seed("001").to_uppercase());
+    assert!(c.flagged, "{:#?}", c.found);
+    assert_eq!(c.found.kind, Kind::Rewrite);
+    assert!(
+        c.found.reused.iter().all(|p| p.ordinary < 0.2),
+        "names by capitals"
+    );
+}
+
 /// Point 5: two pages that are mostly publisher furniture (the same sign-up and paywall
 /// lines) are not duplicates of one another: furniture never counts as copying.
 #[test]
