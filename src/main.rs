@@ -4,6 +4,7 @@ mod cli;
 
 /// mimalloc rather than the system allocator: a scan allocates and frees millions of small
 /// vectors (sentence terms, links, passages) from two threads.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
