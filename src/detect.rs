@@ -467,7 +467,7 @@ impl Detector {
         if flagged && !sentence_sized {
             // What the report shows: the passages that stand alone, condensed ones joined.
             let score = verdict::STANDING_SCORE;
-            let standing = verdict::standing_by(groups, |g| &g.passage, (na, nb), score);
+            let standing = verdict::standing(groups, |g| &g.passage, (na, nb), score);
             reused = with_shares(reuse::condensed(standing, sa, sb));
         }
         Judged {

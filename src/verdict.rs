@@ -195,8 +195,8 @@ impl Features {
 /// `neardup eval`, which judges at every cut of its sweep, scores the passages a scan reports.
 pub const STANDING_SCORE: f64 = 0.5;
 
-/// The passages of a flagged pair worth reporting (see the [module docs](self)): each
-/// passage that scores at least `cut` by itself (as the only passage of a pair of documents
+/// The passages of a flagged pair worth reporting (see the [module docs](self)), of `items`
+/// that each hold one (`passage` gives it): each passage that scores at least `cut` by itself (as the only passage of a pair of documents
 /// of `words` words; [`STANDING_SCORE`] in every report), with every quoted passage
 /// (reported as such, never as copying); all of them when no passage scores `cut` by
 /// itself. Order is kept.
@@ -227,17 +227,13 @@ pub const STANDING_SCORE: f64 = 0.5;
 /// };
 /// let topical = passage(0, 25, 0.1);
 /// let lifted = passage(1000, 120, 0.95);
-/// let kept = standing(vec![topical.clone(), lifted.clone()], (2000, 2000), 0.5);
+/// let kept = standing(vec![topical.clone(), lifted.clone()], |p| p, (2000, 2000), 0.5);
 /// assert_eq!(kept, vec![lifted]);
 /// // Alone, the topical passage is all there is to report.
-/// assert_eq!(standing(vec![topical.clone()], (2000, 2000), 0.5), vec![topical]);
+/// let alone = standing(vec![topical.clone()], |p| p, (2000, 2000), 0.5);
+/// assert_eq!(alone, vec![topical]);
 /// ```
-pub fn standing(passages: Vec<Reused>, words: (usize, usize), cut: f64) -> Vec<Reused> {
-    standing_by(passages, |p| p, words, cut)
-}
-
-/// [`standing`] over items that each hold a passage.
-pub(crate) fn standing_by<T>(
+pub fn standing<T>(
     items: Vec<T>,
     passage: impl Fn(&T) -> &Reused,
     words: (usize, usize),
