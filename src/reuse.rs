@@ -254,38 +254,84 @@ pub(crate) fn grouped(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): S
         extend(g, wa, wb);
     }
     // Passages of one sentence count only when verbatim (see [`MIN_SENTENCES`]).
-    groups.retain(|g| {
+    let qualifies = |g: &[Link]| {
         sentences(g, |l| l.a).len().max(sentences(g, |l| l.b).len()) >= MIN_SENTENCES
             || g.iter().any(|l| is_verbatim_sentence(l, a, b))
             || quoted(g, pa, pb) >= QUOTED_SHARE
-    });
+    };
+    groups.retain(|g| qualifies(g));
     // Largest first; ties in text order, so the result does not depend on the input order.
     let size = |g: &[Link]| {
         let (ra, rb) = (range(g, |l| l.a), range(g, |l| l.b));
         words_in(a.1, ra.clone()) + words_in(b.1, rb.clone())
     };
     groups.sort_by_cached_key(|g| (std::cmp::Reverse(size(g)), range(g, |l| l.a).start));
-    let mut taken: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    let mut taken: Vec<Ranges> = Vec::new();
     let overlaps =
         |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| x.start < y.end && y.start < x.end;
     let mut out = Vec::new();
     for g in groups {
         let (ra, rb) = (range(&g, |l| l.a), range(&g, |l| l.b));
-        if taken
-            .iter()
-            .any(|(ta, tb)| overlaps(ta, &ra) || overlaps(tb, &rb))
-        {
-            continue;
+        let clashes = |taken: &[Ranges], ra: &Range<usize>, rb: &Range<usize>| {
+            taken
+                .iter()
+                .any(|(ta, tb)| overlaps(ta, ra) || overlaps(tb, rb))
+        };
+        // A group that runs into a larger one keeps what lies outside it.
+        let pieces = if clashes(&taken, &ra, &rb) {
+            outside(g, &taken, &alignment.candidates, qualifies)
+        } else {
+            vec![g]
+        };
+        for g in pieces {
+            let (ra, rb) = (range(&g, |l| l.a), range(&g, |l| l.b));
+            if clashes(&taken, &ra, &rb) || !qualifies(&g) {
+                continue;
+            }
+            let passage = passage_of(&g, a, b);
+            if passage.is_list() {
+                continue;
+            }
+            out.push(Group { passage, links: g });
+            taken.push((ra, rb));
         }
-        let passage = passage_of(&g, a, b);
-        if passage.is_list() {
-            continue;
-        }
-        out.push(Group { passage, links: g });
-        taken.push((ra, rb));
     }
     out.sort_by_key(|g| (g.passage.a.start, g.passage.b.start));
     out
+}
+
+/// What of `group` lies outside the sentences `taken` by larger groups, on both sides: its
+/// other links, clustered again, each cluster kept when its `seeds` (the links the alignment
+/// found, as against those extension added) `qualify` by themselves. (A group stretched by
+/// extension into the next reuse's sentences lost that reuse whole when the two were
+/// dropped as overlapping; kept, on the PAN 2013 training pairs, plagdet went from 0.844 to
+/// 0.850, and the BBC articles had no pair newly flagged. Kept without asking for seeds,
+/// one pair was, on a sentence linked only by extension.)
+fn outside(
+    group: Vec<Link>,
+    taken: &[Ranges],
+    seeds: &[Link],
+    qualify: impl Fn(&[Link]) -> bool,
+) -> Vec<Vec<Link>> {
+    let free: Vec<Link> = group
+        .into_iter()
+        .filter(|l| {
+            !taken
+                .iter()
+                .any(|(ta, tb)| ta.contains(&l.a) || tb.contains(&l.b))
+        })
+        .collect();
+    let key = |l: &Link| (l.a, l.b);
+    let mut pieces = clusters(&free);
+    pieces.retain(|piece| {
+        let seeded: Vec<Link> = piece
+            .iter()
+            .filter(|l| seeds.binary_search_by_key(&key(l), key).is_ok())
+            .copied()
+            .collect();
+        qualify(&seeded)
+    });
+    pieces
 }
 
 /// The passages of `groups` (those of one pair, from [`grouped`]) with those joined that one
@@ -790,6 +836,34 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_group_keeps_what_lies_outside_a_larger_one() {
+        let taken = [(10..15, 50..55)];
+        let two_sentences = |g: &[Link]| sentences(g, |l| l.a).len() >= 2;
+        // Extension linked sentence 1 to 52, inside the larger group in b; the rest of the
+        // group is a reuse of its own.
+        let group = vec![link(1, 52), link(2, 55), link(3, 56), link(4, 57)];
+        let seeds = [link(2, 55), link(3, 56), link(4, 57)];
+        let kept = outside(group.clone(), &taken, &seeds, two_sentences);
+        assert_eq!(sorted(kept), vec![vec![(2, 55), (3, 56), (4, 57)]]);
+        // What is left holds one aligned sentence; the other was linked by extension only.
+        let seeds = [link(1, 52), link(2, 55)];
+        assert!(outside(group, &taken, &seeds, two_sentences).is_empty());
+        // Links on both sides of the larger group in `a` are two clusters.
+        let group = vec![
+            link(8, 60),
+            link(9, 61),
+            link(12, 62),
+            link(16, 63),
+            link(17, 64),
+        ];
+        let kept = outside(group.clone(), &taken, &group, two_sentences);
+        assert_eq!(
+            sorted(kept),
+            vec![vec![(8, 60), (9, 61)], vec![(16, 63), (17, 64)]]
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ fn seeds_flag_the_one_rewrite_and_say_which_files_were_not_read() {
   jaccard 0.0292 (estimated 0.0391); containment: source 0.0385, copy 0.1076
   coverage by aligned passages: source 0.2047, copy 0.4551
   score 0.99; 1 reused passage (byte offsets [start, end)):
-    source [704, 2086) ~ copy [584, 2285): 260 words, 22% of source, 75% of copy, edited (phrasing 0.30, similarity 0.44)
+    source [102, 2086) ~ copy [0, 2285): 348 words, 32% of source, 100% of copy, paraphrased (phrasing 0.26, similarity 0.43)
   5 aligned passages (byte offsets [start, end)):
     source [102, 265) ~ copy [0, 145), similarity 0.32
       source "Russia and China toasted to their “no limit frie … the fighting in Ukraine."
