@@ -243,6 +243,9 @@ pub fn passages(alignment: &Alignment, a: Side, b: Side) -> Vec<Reused> {
 #[derive(Clone, Debug)]
 pub(crate) struct Group {
     links: Vec<Link>,
+    /// For a verbatim passage whose ends hold sentences that only extension linked, its
+    /// links without them: what [`condensed`] reports (see [`seeded_core`]).
+    core: Option<Vec<Link>>,
     pub(crate) passage: Reused,
 }
 
@@ -292,12 +295,48 @@ pub(crate) fn grouped(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): S
             if passage.is_list() {
                 continue;
             }
-            out.push(Group { passage, links: g });
+            let core = match passage.how {
+                How::Verbatim => seeded_core(&g, &alignment.candidates),
+                _ => None,
+            };
+            out.push(Group {
+                passage,
+                links: g,
+                core,
+            });
             taken.push((ra, rb));
         }
     }
     out.sort_by_key(|g| (g.passage.a.start, g.passage.b.start));
     out
+}
+
+/// `group` without the sentences at either end of each side that only extension linked
+/// (none of the alignment's `seeds` holds them), or `None` if there are none. For the report
+/// of a verbatim passage: its copied sentences align word for word, so a sentence at its
+/// edge linked only by extension is the copier's own text around the copy. (On the PAN 2013
+/// training pairs, character precision of verbatim cases went from 0.924 to 0.945 and
+/// recall from 0.942 to 0.936, plagdet over all pairs from 0.850 to 0.853; trimmed for
+/// every passage, obfuscated ones lost more recall than they gained precision, plagdet
+/// 0.846.)
+fn seeded_core(group: &[Link], seeds: &[Link]) -> Option<Vec<Link>> {
+    let key = |l: &Link| (l.a, l.b);
+    let seeded: Vec<&Link> = group
+        .iter()
+        .filter(|l| seeds.binary_search_by_key(&key(l), key).is_ok())
+        .collect();
+    let span = |side: fn(&Link) -> usize| {
+        let lo = seeded.iter().map(|l| side(l)).min()?;
+        let hi = seeded.iter().map(|l| side(l)).max()?;
+        Some(lo..hi + 1)
+    };
+    let (ra, rb) = (span(|l| l.a)?, span(|l| l.b)?);
+    let core: Vec<Link> = group
+        .iter()
+        .filter(|l| ra.contains(&l.a) && rb.contains(&l.b))
+        .copied()
+        .collect();
+    (core.len() < group.len()).then_some(core)
 }
 
 /// What of `group` lies outside the sentences `taken` by larger groups, on both sides: its
@@ -361,22 +400,37 @@ pub(crate) fn condensed(groups: Vec<Group>, (ta, pa, _): Side, (tb, pb, _): Side
     let mut groups = groups.into_iter();
     let mut out = Vec::new();
     for run in join_runs(&ranges, &quoted) {
-        let mut first = groups.next().expect("one group per index");
+        let first = groups.next().expect("one group per index");
         if run.len() == 1 {
-            out.push(first.passage);
+            out.push(core(first, (ta, pa), (tb, pb)).1);
             continue;
         }
+        let mut links = core(first, (ta, pa), (tb, pb)).0;
         for g in groups.by_ref().take(run.len() - 1) {
-            first.links.extend(g.links);
+            links.extend(core(g, (ta, pa), (tb, pb)).0);
         }
-        first.links.sort_by_key(|l| (l.a, l.b));
-        out.push(passage_of(&first.links, (ta, pa), (tb, pb)));
+        links.sort_by_key(|l| (l.a, l.b));
+        out.push(passage_of(&links, (ta, pa), (tb, pb)));
     }
     out
 }
 
 /// The sentences a group spans in the first document and in the second.
 type Ranges = (Range<usize>, Range<usize>);
+
+/// The links and passage of a group as [`condensed`] reports it: without the ends of a
+/// verbatim passage that only extension linked (see [`seeded_core`]) when the rest is still
+/// verbatim (the ends can hold what trimming a verbatim passage to its shared word 3-grams
+/// needs to find where the copy starts), else as found.
+fn core(group: Group, a: (&str, &Passages), b: (&str, &Passages)) -> (Vec<Link>, Reused) {
+    if let Some(core) = group.core {
+        let passage = passage_of(&core, a, b);
+        if passage.how == How::Verbatim {
+            return (core, passage);
+        }
+    }
+    (group.links, group.passage)
+}
 
 /// Which groups [`condensed`] joins: runs of consecutive indices of `ranges` (groups
 /// disjoint on both sides, sorted along `a`), covering them all in order. Only a group's
@@ -836,6 +890,25 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_verbatim_core_drops_edge_sentences_that_only_extension_linked() {
+        let group = [
+            link(1, 10),
+            link(2, 11),
+            link(3, 12),
+            link(4, 13),
+            link(5, 15),
+        ];
+        // 1 and 5 were linked by extension only; 3 inside the seeds stays whatever linked it.
+        let seeds = [link(2, 11), link(4, 13)];
+        let core = seeded_core(&group, &seeds).expect("the ends change");
+        assert_eq!(sorted(vec![core]), vec![vec![(2, 11), (3, 12), (4, 13)]]);
+        // Seeds at both ends: nothing to drop.
+        assert!(seeded_core(&group, &[link(1, 10), link(5, 15)]).is_none());
+        // No seed at all (a group kept on a verbatim sentence that extension reached): kept.
+        assert!(seeded_core(&group, &[]).is_none());
     }
 
     #[test]
