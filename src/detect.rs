@@ -468,7 +468,7 @@ impl Detector {
             // What the report shows: the passages that stand alone, condensed ones joined.
             let score = verdict::STANDING_SCORE;
             let standing = verdict::standing(groups, |g| &g.passage, (na, nb), score);
-            reused = with_shares(reuse::condensed(standing, sa, sb));
+            reused = with_shares(reuse::condensed(standing, &alignment.candidates, sa, sb));
         }
         Judged {
             alignment,
