@@ -83,6 +83,8 @@ pub struct Passage<'a> {
     fingerprint: u64,
     /// See [`Record`].
     record: Record,
+    /// See [`Passages::order`].
+    order: &'a [u8],
 }
 
 /// What a passage is besides its terms, packed in four bytes: whether it is furniture (bit
@@ -137,6 +139,29 @@ impl<'a> Passage<'a> {
         (self.record.0 >> 16 & Record::QUOTED) as usize
     }
 
+    /// The sentence's words in text order, each as its term and whether it states a fact
+    /// ([`reuse::is_fact`](crate::reuse::is_fact)), when they were recorded: they are for a
+    /// sentence of at most [`ORDERED_TERMS`] distinct terms split by [`passages`] (`None`
+    /// otherwise; [`words`] then finds them in the text).
+    #[inline]
+    pub fn in_order(&self) -> Option<impl ExactSizeIterator<Item = (Term, bool)> + 'a> {
+        if self.order.is_empty() && self.words() > 0 {
+            return None;
+        }
+        let terms = self.terms;
+        Some(
+            self.order
+                .iter()
+                .map(move |&o| (terms[usize::from(o & !ORDER_FACT)], o & ORDER_FACT != 0)),
+        )
+    }
+
+    /// How many words [`Passage::in_order`] gives (0 when it gives none).
+    #[inline]
+    pub fn order_len(&self) -> usize {
+        self.order.len()
+    }
+
     /// The share of its words inside quotation marks, in 0..=1 (0 for no words).
     pub fn quoted_share(&self) -> f64 {
         match self.words() {
@@ -156,7 +181,21 @@ pub struct Passages {
     /// Where each passage's terms end in `terms` (they start where the previous one's end).
     ends: Vec<u32>,
     terms: Vec<Term>,
+    /// Each passage's words in text order, one byte each: the index of its term in the
+    /// passage's (sorted) terms, with [`ORDER_FACT`] set when the word states a fact. Empty
+    /// for a passage of more than [`ORDERED_TERMS`] distinct terms. So a reused passage's
+    /// words are read back without tokenising and stemming its text again: one byte a word.
+    order: Vec<u8>,
+    /// Where each passage's bytes end in `order`.
+    order_ends: Vec<u32>,
 }
+
+/// A passage with at most this many distinct terms has its words' order recorded (see
+/// [`Passage::in_order`]); nearly every sentence has fewer.
+pub const ORDERED_TERMS: usize = 128;
+
+/// The bit of an [`Passages::order`] byte that marks a fact.
+const ORDER_FACT: u8 = 0x80;
 
 impl Passages {
     /// The number of passages.
@@ -173,11 +212,17 @@ impl Passages {
     #[inline]
     pub fn get(&self, i: usize) -> Passage<'_> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let order_start = if i == 0 {
+            0
+        } else {
+            self.order_ends[i - 1] as usize
+        };
         Passage {
             span: self.spans[i],
             terms: &self.terms[start..self.ends[i] as usize],
             fingerprint: self.fingerprints[i],
             record: self.records[i],
+            order: &self.order[order_start..self.order_ends[i] as usize],
         }
     }
 
@@ -198,15 +243,20 @@ impl Passages {
         self.records.clear();
         self.ends.clear();
         self.terms.clear();
+        self.order.clear();
+        self.order_ends.clear();
     }
 
-    /// Adds a passage with these terms (sorted and distinct).
-    fn push(&mut self, span: Span, terms: &[Term], record: Record) {
+    /// Adds a passage with these terms (sorted and distinct) and its words' `order` (see
+    /// [`Passages::order`]; empty when not recorded).
+    fn push(&mut self, span: Span, terms: &[Term], record: Record, order: &[u8]) {
         self.spans.push(span);
         self.fingerprints.push(fingerprint(terms));
         self.records.push(record);
         self.terms.extend_from_slice(terms);
         self.ends.push(self.terms.len() as u32);
+        self.order.extend_from_slice(order);
+        self.order_ends.push(self.order.len() as u32);
     }
 }
 
@@ -264,6 +314,7 @@ pub fn whole(text: &str) -> Passages {
         Span::new(0, text.len()),
         &terms,
         Record::new(false, words, quoted),
+        &[],
     );
     out
 }
@@ -349,8 +400,13 @@ pub(crate) struct Splitter<'a> {
     /// Whether the text has a `@` or a `©` anywhere (most have neither).
     marks: bool,
     triggers: &'static furniture::Triggers,
-    /// Their terms.
+    /// Their terms, in text order until the sentence is closed.
     terms: Vec<Term>,
+    /// Whether each of them states a fact ([`ORDER_FACT`] or 0), then their
+    /// [order](Passages::order).
+    order: Vec<u8>,
+    /// The terms in text order, while `terms` is sorted.
+    sequence: Vec<Term>,
     out: Passages,
     cache: &'a mut TermCache,
     stemmer: &'a Stemmer,
@@ -378,6 +434,8 @@ pub(crate) fn with_splitter<R>(text: &str, f: impl FnOnce(&mut Splitter<'_>) -> 
             marks: furniture::Triggers::may_be_furniture(text),
             triggers: furniture::Triggers::get(),
             terms: Vec::new(),
+            order: Vec::new(),
+            sequence: Vec::new(),
             out,
             cache,
             stemmer,
@@ -414,13 +472,25 @@ impl Splitter<'_> {
         let word = &self.text[span.start..span.end];
         let term = cached_term(self.cache, self.stemmer, word, hash);
         self.terms.push(term);
+        let fact = crate::reuse::is_fact(self.text, span);
+        self.order.push(if fact { ORDER_FACT } else { 0 });
     }
 
     /// Ends the current sentence: a passage if it has enough words.
     fn close(&mut self) {
         if self.words >= MIN_WORDS {
+            self.sequence.clear();
+            self.sequence.extend_from_slice(&self.terms);
             self.terms.sort_unstable();
             self.terms.dedup();
+            if self.terms.len() <= ORDERED_TERMS {
+                for (o, t) in self.order.iter_mut().zip(&self.sequence) {
+                    let at = self.terms.binary_search(t).expect("a sentence's own term");
+                    *o |= at as u8;
+                }
+            } else {
+                self.order.clear();
+            }
             let span = self.sentences[self.at];
             let position = furniture::Position {
                 index: self.at,
@@ -442,9 +512,10 @@ impl Splitter<'_> {
             let furniture =
                 (marked || cue) && furniture::is_furniture_with(sentence, position, share);
             let record = Record::new(furniture, self.words, self.quoted);
-            self.out.push(span, &self.terms, record);
+            self.out.push(span, &self.terms, record, &self.order);
         }
         self.terms.clear();
+        self.order.clear();
         self.words = 0;
         self.quoted = 0;
         self.triggers_seen = 0;
@@ -466,6 +537,8 @@ impl Splitter<'_> {
             records: out.records.to_vec(),
             ends: out.ends.to_vec(),
             terms: out.terms.to_vec(),
+            order: out.order.to_vec(),
+            order_ends: out.order_ends.to_vec(),
         }
     }
 }
@@ -923,6 +996,53 @@ mod tests {
             }
         }
         assert_eq!(flagged, 15);
+    }
+
+    /// The words a passage records in order are those that reading its text again finds:
+    /// the same terms, with the same facts (tolerance: none), for ASCII and other text,
+    /// quotes, numbers and names; a sentence of more distinct terms than
+    /// [`ORDERED_TERMS`] records none and says so.
+    #[test]
+    fn recorded_word_order_is_what_the_text_reads() {
+        let long: String = (0..ORDERED_TERMS + 5)
+            .map(|i| format!("word{i} "))
+            .collect::<String>()
+            + "ends here.";
+        let text = format!(
+            "Ministers met in Brussels on Monday. \"We will act,\" said Ursula von der Leyen, \
+             adding that €3.5bn was set aside.\nThe Café Müller's 12 staff were told Straße \
+             works would start in 2027. {long} A last line of five words."
+        );
+        let found = passages(&text);
+        assert!(found.len() >= 4, "{} passages", found.len());
+        let mut unordered = 0;
+        for p in found.iter() {
+            let read: Vec<(Term, bool)> = words(&text, p.span)
+                .into_iter()
+                .map(|(at, term)| (term, crate::reuse::is_fact(&text, at)))
+                .collect();
+            match p.in_order() {
+                Some(order) => {
+                    assert_eq!(order.len(), p.order_len());
+                    assert_eq!(
+                        order.collect::<Vec<_>>(),
+                        read,
+                        "{:?}",
+                        &text[p.span.start..p.span.end]
+                    );
+                }
+                None => {
+                    unordered += 1;
+                    assert!(p.terms.len() > ORDERED_TERMS);
+                }
+            }
+        }
+        assert_eq!(unordered, 1, "only the long sentence goes unrecorded");
+        // Facts are recorded: a number and a name mid-sentence.
+        let first: Vec<bool> = found.get(0).in_order().unwrap().map(|(_, f)| f).collect();
+        assert_eq!(first, [false, false, false, true, false, true]);
+        // A text given whole records nothing: its words are read from the text.
+        assert!(whole(&text).get(0).in_order().is_none());
     }
 
     #[test]

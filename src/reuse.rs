@@ -607,8 +607,11 @@ fn is_verbatim_sentence(
     if xa.words().max(xb.words()) < MIN_VERBATIM_WORDS {
         return false;
     }
-    let (wa, wb) = (passage::words(ta, xa.span), passage::words(tb, xb.span));
-    How::of(phrasing(&wa, &wb)) == How::Verbatim
+    let (wa, wb) = (
+        words_of(ta, pa, l.a..l.a + 1),
+        words_of(tb, pb, l.b..l.b + 1),
+    );
+    How::of(phrasing_of(&wa.words, &wb.words)) == How::Verbatim
 }
 
 /// The smaller of the two sides' shares of quoted words over a group's aligned sentences.
@@ -634,17 +637,19 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         Span::new(p.get(r.start).span.start, p.get(r.end - 1).span.end)
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
-    let (wa, wb) = (passage::words(ta, sa), passage::words(tb, sb));
-    let bounds = |p: &Passages, r: &std::ops::Range<usize>| {
-        (p.get(r.start).span.end, p.get(r.end - 1).span.start)
-    };
-    let phrased = phrasing(&wa, &wb);
+    let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
+    let phrased = phrasing_of(&wa.words, &wb.words);
     let (((wa, sa), (wb, sb)), phrasing) = if How::of(phrased) == How::Verbatim {
-        let trimmed = trimmed((wa, sa), (wb, sb), bounds(pa, &ra), bounds(pb, &rb));
-        let phrasing = phrasing(&trimmed.0.0, &trimmed.1.0);
-        (trimmed, phrasing)
+        let (x, y) = trimmed((wa, sa, (ta, pa, &ra)), (wb, sb, (tb, pb, &rb)));
+        // Untrimmed, the phrasing stays.
+        let phrasing = if x.2 || y.2 {
+            phrasing_of(&x.0, &y.0)
+        } else {
+            phrased
+        };
+        (((x.0, x.1), (y.0, y.1)), phrasing)
     } else {
-        (((wa, sa), (wb, sb)), phrased)
+        (((wa.words, sa), (wb.words, sb)), phrased)
     };
     // Each sentence of `a` by its best link, weighted by its words.
     let (mut weighted, mut weight) = (0.0, 0.0);
@@ -659,9 +664,9 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     }
     let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
     let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
-    let (vocabulary, ordinary) = vocabulary((ta, &wa), (tb, &wb));
+    let (vocabulary, ordinary) = vocabulary(&wa, &wb);
     let function_share = |w: &Words| {
-        let n = w.iter().filter(|(_, t)| t.is_function()).count();
+        let n = w.iter().filter(|(t, _)| t.is_function()).count();
         n as f64 / w.len().max(1) as f64
     };
     let function = function_share(&wa).max(function_share(&wb));
@@ -697,55 +702,106 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
 /// an edited one shares too few 3-grams near its ends to find them (on the PAN 2013 training
 /// pairs, trimming obfuscated passages too, by 3-grams or by shared content words, cost
 /// more recall than it gained precision). A side is trimmed within its first and last
-/// sentences only (`bounds`: where the first ends and the last starts), so a sentence that
-/// holds nothing of the other side is kept when it lies inside the passage.
-fn trimmed(
-    (a, span_a): (Words, Span),
-    (b, span_b): (Words, Span),
-    bounds_a: (usize, usize),
-    bounds_b: (usize, usize),
-) -> ((Words, Span), (Words, Span)) {
+/// sentences only, so a sentence that holds nothing of the other side is kept when it lies
+/// inside the passage. Each side comes with its span and the sentences it was read from,
+/// and goes with its span and whether it was trimmed.
+fn trimmed(a: (Run, Span, At), b: (Run, Span, At)) -> ((Words, Span, bool), (Words, Span, bool)) {
     const N: usize = 3;
-    let (ga, gb) = (grams(&a, N), grams(&b, N));
+    let (ga, gb) = (grams(&a.0.words, N), grams(&b.0.words, N));
     let (mut sa, mut sb) = (ga.clone(), gb.clone());
     sa.sort_unstable();
     sb.sort_unstable();
-    let cut = |words: Words, span: Span, own: &[u64], other: &[u64], (first_end, last_start)| {
-        let shared = |k: &usize| other.binary_search(&own[*k]).is_ok();
-        let (Some(lo), Some(hi)) = ((0..own.len()).find(shared), (0..own.len()).rfind(shared))
-        else {
-            return (words, span);
+    let cut =
+        |(run, span, (text, passages, range)): (Run, Span, At), own: &[u64], other: &[u64]| {
+            let shared = |k: &usize| other.binary_search(&own[*k]).is_ok();
+            let (Some(lo), Some(hi)) = ((0..own.len()).find(shared), (0..own.len()).rfind(shared))
+            else {
+                return (run.words, span, false);
+            };
+            let len = run.words.len();
+            // A 3-gram spans three words: the last one shared ends two words on. Never past the
+            // end of the first sentence, nor before the start of the last.
+            let lo = lo.min(run.first.saturating_sub(1));
+            let hi = (hi + N)
+                .min(len)
+                .max((len + 1).saturating_sub(run.last).min(len));
+            if lo == 0 && hi == len {
+                return (run.words, span, false);
+            }
+            // An end not cut keeps the sentence's punctuation and closing quotes; a cut one is
+            // found among the words of its sentence.
+            let word = |i: usize, k: usize| passage::words(text, passages.get(i).span)[k].0;
+            let start = if lo == 0 {
+                span.start
+            } else {
+                word(range.start, lo).start
+            };
+            let end = if hi == len {
+                span.end
+            } else {
+                word(range.end - 1, hi - 1 - (len - run.last)).end
+            };
+            (run.words[lo..hi].to_vec(), Span::new(start, end), true)
         };
-        // A 3-gram spans three words: the last one shared ends two words on.
-        let (mut lo, mut hi) = (lo, (hi + N).min(words.len()));
-        // Never past the end of the first sentence, nor before the start of the last.
-        while lo > 0 && words[lo].0.start >= first_end {
-            lo -= 1;
-        }
-        while hi < words.len() && words[hi - 1].0.end <= last_start {
-            hi += 1;
-        }
-        // An end not cut keeps the sentence's punctuation and closing quotes.
-        let start = if lo == 0 {
-            span.start
-        } else {
-            words[lo].0.start
-        };
-        let end = if hi == words.len() {
-            span.end
-        } else {
-            words[hi - 1].0.end
-        };
-        (words[lo..hi].to_vec(), Span::new(start, end))
-    };
-    (
-        cut(a, span_a, &ga, &sb, bounds_a),
-        cut(b, span_b, &gb, &sa, bounds_b),
-    )
+    (cut(a, &ga, &sb), cut(b, &gb, &sa))
 }
 
-/// The words of a run of text, with their spans, in order.
-type Words = Vec<(Span, passage::Term)>;
+/// The words of a run of text, each as its term and whether it states a fact (see
+/// [`is_fact`]), in text order.
+type Words = Vec<(passage::Term, bool)>;
+
+/// Where a run of [`Words`] was read: the text, its passages and the range of them.
+type At<'a> = (&'a str, &'a Passages, &'a Range<usize>);
+
+/// The words of a range of sentences (and of any text between them) and how many of them
+/// its first sentence and its last hold.
+struct Run {
+    words: Words,
+    first: usize,
+    last: usize,
+}
+
+/// The [`Run`] of sentences `range` of a text: their recorded words (see
+/// [`passage::Passage::in_order`]), read from the text where they were not recorded, as
+/// are the words of any text between two of them (a sentence too short to be a passage).
+fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
+    let read = |span: Span, out: &mut Words| {
+        let before = out.len();
+        out.extend(
+            passage::words(text, span)
+                .into_iter()
+                .map(|(at, term)| (term, is_fact(text, at))),
+        );
+        out.len() - before
+    };
+    let mut words = Vec::with_capacity(range.clone().map(|i| passages.get(i).words()).sum());
+    let (mut first, mut last) = (0, 0);
+    let mut end = None;
+    for i in range.clone() {
+        let sentence = passages.get(i);
+        if let Some(end) = end {
+            let between = Span::new(end, sentence.span.start);
+            if text[between.start..between.end]
+                .chars()
+                .any(|c| !c.is_whitespace())
+            {
+                read(between, &mut words);
+            }
+        }
+        end = Some(sentence.span.end);
+        last = match sentence.in_order() {
+            Some(order) => {
+                words.extend(order);
+                sentence.order_len()
+            }
+            None => read(sentence.span, &mut words),
+        };
+        if i == range.start {
+            first = last;
+        }
+    }
+    Run { words, first, last }
+}
 
 /// Whether a word, as it stands in the text, states a fact rather than carries phrasing: a
 /// number (it holds a digit) or a name (it starts with a capital letter and does not start a
@@ -766,33 +822,32 @@ pub fn is_fact(text: &str, word: Span) -> bool {
 
 /// See [`Reused::vocabulary`] and [`Reused::ordinary`]: over each side's words in text
 /// order.
-fn vocabulary(
-    (ta, wa): (&str, &[(Span, passage::Term)]),
-    (tb, wb): (&str, &[(Span, passage::Term)]),
-) -> (f64, f64) {
+fn vocabulary(wa: &[(passage::Term, bool)], wb: &[(passage::Term, bool)]) -> (f64, f64) {
     // Sorted lists: a passage has tens of words, so sorting beats hashing. Each side: its
     // ordinary words, and how many distinct content words it has.
-    let ordinary = |text: &str, words: &[(Span, passage::Term)]| {
-        // Content words, each with whether it stands as a fact there; sorted, a term's
-        // occurrences are adjacent, and it is ordinary when none of them is a fact.
-        let mut content: Vec<(passage::Term, bool)> = words
+    let ordinary = |words: &[(passage::Term, bool)]| {
+        // Content words, each with whether it stands as a fact there, in one number: a
+        // content term's hash has its lowest bit clear (see [`passage::Term`]), which here
+        // tells a fact. Sorted, a term's occurrences are adjacent, and it is ordinary when
+        // none of them is a fact.
+        let mut content: Vec<u64> = words
             .iter()
-            .filter(|(_, t)| !t.is_function())
-            .map(|&(s, t)| (t, is_fact(text, s)))
+            .filter(|(t, _)| !t.is_function())
+            .map(|&(t, fact)| t.hash() | u64::from(fact))
             .collect();
         content.sort_unstable();
         let mut ordinary = Vec::new();
         let mut n = 0;
-        for run in content.chunk_by(|x, y| x.0 == y.0) {
+        for run in content.chunk_by(|x, y| x >> 1 == y >> 1) {
             n += 1;
-            if run.iter().all(|&(_, fact)| !fact) {
-                ordinary.push(run[0].0);
+            if run.iter().all(|&x| x & 1 == 0) {
+                ordinary.push(run[0]);
             }
         }
         (ordinary, n)
     };
-    let (x, y) = (ordinary(ta, wa), ordinary(tb, wb));
-    let share = |(o, n): &(Vec<passage::Term>, usize)| {
+    let (x, y) = (ordinary(wa), ordinary(wb));
+    let share = |(o, n): &(Vec<u64>, usize)| {
         if *n == 0 {
             0.0
         } else {
@@ -840,7 +895,8 @@ fn bags(
 ) -> (f64, f64) {
     let bag = |p: &Passages, r: std::ops::Range<usize>| {
         let mut v: Vec<passage::Term> = r.flat_map(|i| p.get(i).terms.iter().copied()).collect();
-        v.sort_unstable();
+        // Runs of sorted terms, one a sentence: the stable sort merges them.
+        v.sort();
         v.dedup();
         v
     };
@@ -878,6 +934,13 @@ fn bags(
 /// Share of the shorter side's word 3-grams (of terms) that occur in the other side; for
 /// sides shorter than three words, the share of its words.
 pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64 {
+    let terms =
+        |w: &[(Span, passage::Term)]| -> Words { w.iter().map(|&(_, t)| (t, false)).collect() };
+    phrasing_of(&terms(a), &terms(b))
+}
+
+/// [`phrasing`] of two runs of [`Words`].
+fn phrasing_of(a: &[(passage::Term, bool)], b: &[(passage::Term, bool)]) -> f64 {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let n = if short.len() >= 3 { 3 } else { 1 };
     // A sorted list: a passage has tens to hundreds of 3-grams, so sorting beats hashing.
@@ -887,10 +950,10 @@ pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64
 }
 
 /// The hashes of the word `n`-grams of a run of words, in order.
-fn grams(side: &[(Span, passage::Term)], n: usize) -> Vec<u64> {
+fn grams(side: &[(passage::Term, bool)], n: usize) -> Vec<u64> {
     side.windows(n)
         .map(|w| {
-            w.iter().fold(0u64, |h, (_, t)| {
+            w.iter().fold(0u64, |h, (t, _)| {
                 (h ^ t.hash())
                     .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                     .rotate_left(29)
@@ -918,6 +981,50 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// A verbatim lift that starts and ends inside sentences, with a sentence too short to be
+    /// a passage inside it: the passage is trimmed to the copied words at both ends on the
+    /// side that added its own (tolerance: none, byte offsets), its words count the short
+    /// sentence, and the words read back match the text's own.
+    #[test]
+    fn a_verbatim_lift_inside_sentences_is_trimmed_to_the_copied_words() {
+        let lift = "the regional council approved a new budget for public schools on Monday \
+            evening after a long debate. It passed. Teachers will receive higher salaries from \
+            the autumn term, the council said. Parents had protested outside the town hall for \
+            three weeks before the vote";
+        let a =
+            format!("Weather was fine. Reports said that {lift}, and then everyone left early.");
+        let b =
+            format!("Local news follows below. As we reported, {lift} was finally taken by hand.");
+        let (pa, pb) = (passage::passages(&a), passage::passages(&b));
+        let (wa, wb) = (
+            rewrite::weigh(&pa, |_| false),
+            rewrite::weigh(&pb, |_| false),
+        );
+        let alignment = rewrite::align(&wa, &wb, 0.3);
+        let found = passages(&alignment, (&a, &pa, &wa), (&b, &pb, &wb));
+        assert_eq!(found.len(), 1, "{found:?}");
+        let p = &found[0];
+        assert_eq!(p.how, How::Verbatim);
+        let (start, end) = (a.find(lift).unwrap(), a.find(lift).unwrap() + lift.len());
+        assert_eq!(&a[p.a.start..p.a.end], &a[start..end]);
+        let start_b = b.find(lift).unwrap();
+        assert_eq!(&b[p.b.start..p.b.end], &b[start_b..start_b + lift.len()]);
+        let lift_words = passage::words(lift, Span::new(0, lift.len())).len();
+        assert_eq!((p.words_a, p.words_b), (lift_words, lift_words));
+        assert_eq!(p.phrasing, 1.0);
+        // The run the passage was read from: every word of its sentences, the short one too.
+        let range = 1..pa.len();
+        let run = words_of(&a, &pa, range.clone());
+        let span = Span::new(pa.get(1).span.start, pa.get(pa.len() - 1).span.end);
+        let read: Words = passage::words(&a, span)
+            .into_iter()
+            .map(|(at, t)| (t, is_fact(&a, at)))
+            .collect();
+        assert_eq!(run.words, read);
+        assert_eq!(run.first, pa.get(1).words());
+        assert_eq!(run.last, pa.get(pa.len() - 1).words());
     }
 
     /// A verbatim lift of three sentences, each article's own sentence before it sharing a
