@@ -139,8 +139,8 @@ impl<'a> Passage<'a> {
         (self.record.0 >> 16 & Record::QUOTED) as usize
     }
 
-    /// The sentence's words in text order, each as its term and whether it states a fact
-    /// ([`reuse::is_fact`](crate::reuse::is_fact)), when they were recorded: they are for a
+    /// The sentence's words in text order, each as its term and whether it is a content word
+    /// that states a fact ([`reuse::is_fact`](crate::reuse::is_fact)), when they were recorded: they are for a
     /// sentence of at most [`ORDERED_TERMS`] distinct terms split by [`passages`] (`None`
     /// otherwise; [`words`] then finds them in the text).
     #[inline]
@@ -472,7 +472,8 @@ impl Splitter<'_> {
         let word = &self.text[span.start..span.end];
         let term = cached_term(self.cache, self.stemmer, word, hash);
         self.terms.push(term);
-        let fact = crate::reuse::is_fact(self.text, span);
+        // Only content words are told as facts (see [`Passage::in_order`]).
+        let fact = !term.is_function() && crate::reuse::is_fact(self.text, span);
         self.order.push(if fact { ORDER_FACT } else { 0 });
     }
 
@@ -1019,7 +1020,12 @@ mod tests {
         for p in found.iter() {
             let read: Vec<(Term, bool)> = words(&text, p.span)
                 .into_iter()
-                .map(|(at, term)| (term, crate::reuse::is_fact(&text, at)))
+                .map(|(at, term)| {
+                    (
+                        term,
+                        !term.is_function() && crate::reuse::is_fact(&text, at),
+                    )
+                })
                 .collect();
             match p.in_order() {
                 Some(order) => {

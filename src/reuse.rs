@@ -746,8 +746,8 @@ fn trimmed(a: (Run, Span, At), b: (Run, Span, At)) -> ((Words, Span, bool), (Wor
     (cut(a, &ga, &sb), cut(b, &gb, &sa))
 }
 
-/// The words of a run of text, each as its term and whether it states a fact (see
-/// [`is_fact`]), in text order.
+/// The words of a run of text, each as its term and whether it is a content word that states
+/// a fact (see [`is_fact`]), in text order.
 type Words = Vec<(passage::Term, bool)>;
 
 /// Where a run of [`Words`] was read: the text, its passages and the range of them.
@@ -770,7 +770,7 @@ fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
         out.extend(
             passage::words(text, span)
                 .into_iter()
-                .map(|(at, term)| (term, is_fact(text, at))),
+                .map(|(at, term)| (term, !term.is_function() && is_fact(text, at))),
         );
         out.len() - before
     };
@@ -808,7 +808,7 @@ fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
 /// sentence or line).
 pub fn is_fact(text: &str, word: Span) -> bool {
     let w = &text[word.start..word.end];
-    if w.chars().any(|c| c.is_ascii_digit()) {
+    if w.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
     if !w.chars().next().is_some_and(char::is_uppercase) {
@@ -895,8 +895,7 @@ fn bags(
 ) -> (f64, f64) {
     let bag = |p: &Passages, r: std::ops::Range<usize>| {
         let mut v: Vec<passage::Term> = r.flat_map(|i| p.get(i).terms.iter().copied()).collect();
-        // Runs of sorted terms, one a sentence: the stable sort merges them.
-        v.sort();
+        v.sort_unstable();
         v.dedup();
         v
     };
@@ -1020,7 +1019,7 @@ mod tests {
         let span = Span::new(pa.get(1).span.start, pa.get(pa.len() - 1).span.end);
         let read: Words = passage::words(&a, span)
             .into_iter()
-            .map(|(at, t)| (t, is_fact(&a, at)))
+            .map(|(at, t)| (t, !t.is_function() && is_fact(&a, at)))
             .collect();
         assert_eq!(run.words, read);
         assert_eq!(run.first, pa.get(1).words());
