@@ -521,8 +521,8 @@ fn extend(group: &mut Vec<Link>, wa: &WeightedPassages, wb: &WeightedPassages) {
                 if seen || (i_linked && linked_b.binary_search(&j).is_ok()) {
                     continue;
                 }
-                let similarity = rewrite::similarity(wa.get(i), wb.get(j));
-                if similarity >= EXTEND_SIMILARITY {
+                let similarity = rewrite::similarity_from(wa.get(i), wb.get(j), EXTEND_SIMILARITY);
+                if let Some(similarity) = similarity {
                     added.push(Link {
                         a: i,
                         b: j,
@@ -638,9 +638,32 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
     let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
-    let phrased = phrasing_of(&wa.words, &wb.words);
+    // The phrasing, as `phrasing_of` finds it; its 3-grams serve trimming too.
+    let n = if wa.words.len().min(wb.words.len()) >= 3 {
+        3
+    } else {
+        1
+    };
+    let (ga, gb) = (grams(&wa.words, n), grams(&wb.words, n));
+    let a_short = wa.words.len() <= wb.words.len();
+    let mut sorted_long = if a_short { gb.clone() } else { ga.clone() };
+    sorted_long.sort_unstable();
+    let phrased = contained(if a_short { &ga } else { &gb }, &sorted_long);
     let (((wa, sa), (wb, sb)), phrasing) = if How::of(phrased) == How::Verbatim {
-        let (x, y) = trimmed((wa, sa, (ta, pa, &ra)), (wb, sb, (tb, pb, &rb)));
+        let grams = if n == TRIM_GRAM {
+            let mut sorted_short = if a_short { ga.clone() } else { gb.clone() };
+            sorted_short.sort_unstable();
+            let (sorted_a, sorted_b) = if a_short {
+                (sorted_short, sorted_long)
+            } else {
+                (sorted_long, sorted_short)
+            };
+            [(ga, sorted_a), (gb, sorted_b)]
+        } else {
+            // Too short for a 3-gram: nothing to trim by.
+            [Default::default(), Default::default()]
+        };
+        let (x, y) = trimmed((wa, sa, (ta, pa, &ra)), (wb, sb, (tb, pb, &rb)), grams);
         // Untrimmed, the phrasing stays.
         let phrasing = if x.2 || y.2 {
             phrasing_of(&x.0, &y.0)
@@ -704,13 +727,14 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
 /// more recall than it gained precision). A side is trimmed within its first and last
 /// sentences only, so a sentence that holds nothing of the other side is kept when it lies
 /// inside the passage. Each side comes with its span and the sentences it was read from,
-/// and goes with its span and whether it was trimmed.
-fn trimmed(a: (Run, Span, At), b: (Run, Span, At)) -> ((Words, Span, bool), (Words, Span, bool)) {
-    const N: usize = 3;
-    let (ga, gb) = (grams(&a.0.words, N), grams(&b.0.words, N));
-    let (mut sa, mut sb) = (ga.clone(), gb.clone());
-    sa.sort_unstable();
-    sb.sort_unstable();
+/// and goes with its span and whether it was trimmed; `grams` are each side's word
+/// [`TRIM_GRAM`]-grams ([`grams`]) in text order and sorted.
+fn trimmed(
+    a: (Run, Span, At),
+    b: (Run, Span, At),
+    [(ga, sa), (gb, sb)]: [(Vec<u64>, Vec<u64>); 2],
+) -> ((Words, Span, bool), (Words, Span, bool)) {
+    const N: usize = TRIM_GRAM;
     let cut =
         |(run, span, (text, passages, range)): (Run, Span, At), own: &[u64], other: &[u64]| {
             let shared = |k: &usize| other.binary_search(&own[*k]).is_ok();
@@ -745,6 +769,9 @@ fn trimmed(a: (Run, Span, At), b: (Run, Span, At)) -> ((Words, Span, bool), (Wor
         };
     (cut(a, &ga, &sb), cut(b, &gb, &sa))
 }
+
+/// The word n-grams by which [`trimmed`] finds where a verbatim copy starts and ends.
+const TRIM_GRAM: usize = 3;
 
 /// The words of a run of text, each as its term and whether it is a content word that states
 /// a fact (see [`is_fact`]), in text order.

@@ -324,6 +324,22 @@ pub fn similarity(a: Weighted, b: Weighted) -> f64 {
     ratio(shared, a.total + b.total - shared)
 }
 
+/// [`similarity`] of two passages if it is at least `threshold`: the function words are
+/// compared only when the content terms shared leave the threshold within reach (at most
+/// all of the lighter side's function words can be shared too), as most pairs of unrelated
+/// sentences share few content terms.
+pub(crate) fn similarity_from(a: Weighted, b: Weighted, threshold: f64) -> Option<f64> {
+    let (ca, cb) = (a.terms.split_at(a.content), b.terms.split_at(b.content));
+    let content = shared(ca.0, cb.0) * CONTENT_WEIGHT;
+    let bound = content + a.function_total.min(b.function_total);
+    if ratio(bound, a.total + b.total - bound) < threshold {
+        return None;
+    }
+    let shared = content + shared(ca.1, cb.1) * FUNCTION_WEIGHT;
+    let similarity = ratio(shared, a.total + b.total - shared);
+    (similarity >= threshold).then_some(similarity)
+}
+
 /// The weight of the terms two passages share.
 fn shared_weight(a: Weighted, b: Weighted) -> u32 {
     let (ca, cb) = (a.terms.split_at(a.content), b.terms.split_at(b.content));
@@ -457,11 +473,25 @@ pub struct Aligner<'a> {
     /// For each content term, the range of `passages` that lists the (non-boilerplate)
     /// passages of `a` that have it, in passage order.
     postings: HashMap<u32, (u32, u32), ahash::RandomState>,
+    /// One bit per [`FILTER_BITS`]-th of the names, set for the names in `postings`: most
+    /// terms of another document are not in this one, and the bit tells so without hashing.
+    filter: Box<[u64; FILTER_BITS / 64]>,
     passages: Vec<u32>,
     /// The (non-boilerplate) passages of `a` by the share of their weight that function
     /// words make, highest first: only those with a high share can align with a passage
     /// with which they share no content term.
     by_function_share: Vec<(f64, u32)>,
+}
+
+/// Bits of an [`Aligner`]'s filter of names (a document has a few hundred content terms).
+const FILTER_BITS: usize = 8192;
+
+/// The bit of a name in an [`Aligner`]'s filter: its word and mask.
+#[inline]
+fn filter_bit(name: u32) -> (usize, u64) {
+    // Names are the high bits of a uniform hash: their low bits are uniform too.
+    let bit = name as usize % FILTER_BITS;
+    (bit / 64, 1 << (bit % 64))
 }
 
 /// The share of a passage's weight that its function words make: an upper bound on its
@@ -481,9 +511,12 @@ impl<'a> Aligner<'a> {
             .collect();
         by_term.sort_unstable();
         let mut postings = HashMap::with_capacity_and_hasher(by_term.len(), Default::default());
+        let mut filter = Box::new([0u64; FILTER_BITS / 64]);
         let mut start = 0;
         for run in by_term.chunk_by(|x, y| x.0 == y.0) {
             postings.insert(run[0].0, (start, run.len() as u32));
+            let (word, mask) = filter_bit(run[0].0);
+            filter[word] |= mask;
             start += run.len() as u32;
         }
         let mut by_function_share: Vec<(f64, u32)> = a
@@ -496,6 +529,7 @@ impl<'a> Aligner<'a> {
         Aligner {
             a,
             postings,
+            filter,
             passages: by_term.into_iter().map(|(_, i)| i).collect(),
             by_function_share,
         }
@@ -536,6 +570,10 @@ impl<'a> Aligner<'a> {
             }
             let pb = b.get(j);
             for t in &pb.terms[..pb.content] {
+                let (word, mask) = filter_bit(*t);
+                if self.filter[word] & mask == 0 {
+                    continue;
+                }
                 let Some(&(start, len)) = self.postings.get(t) else {
                     continue;
                 };
@@ -698,7 +736,8 @@ mod tests {
     /// The indexed, bound-pruned alignment is exactly the alignment of every pair's merged
     /// similarity: same links, bit-identical similarities. Function words are drawn often,
     /// so pairs that share only function words, or whose bound is close to the threshold,
-    /// come up.
+    /// come up. [`similarity_from`] gives the same similarities where they reach the
+    /// threshold.
     #[test]
     fn indexed_alignment_matches_pairwise_similarity() {
         let function = [
@@ -743,6 +782,8 @@ mod tests {
                 for (i, pa) in wa.iter().enumerate() {
                     for (j, pb) in wb.iter().enumerate() {
                         let similarity = similarity(pa, pb);
+                        let passing = (similarity >= threshold).then_some(similarity);
+                        assert_eq!(similarity_from(pa, pb, threshold), passing);
                         let link = Link {
                             a: i,
                             b: j,
