@@ -515,8 +515,8 @@ impl Detector {
             .links
             .iter()
             .map(|l| Passage {
-                a: a.1.passages.get(l.a).span,
-                b: b.1.passages.get(l.b).span,
+                a: a.1.passages.span(l.a),
+                b: b.1.passages.span(l.b),
                 similarity: l.similarity,
             })
             .collect();
@@ -548,7 +548,7 @@ impl Detector {
             alignment
                 .links
                 .iter()
-                .map(|l| (a.1.passages.get(l.a).span, b.1.passages.get(l.b).span))
+                .map(|l| (a.1.passages.span(l.a), b.1.passages.span(l.b)))
                 .collect()
         } else {
             judged

@@ -647,11 +647,14 @@ impl Index {
                 )
                 .collect();
             hits.par_iter_mut().enumerate().for_each(|(p, held)| {
+                // The new pairs are sorted alone and merged into those held, which are.
+                let mut new = Vec::new();
                 for (starts, pairs) in &found {
-                    held.extend_from_slice(&pairs[starts[p]..starts[p + 1]]);
+                    new.extend_from_slice(&pairs[starts[p]..starts[p + 1]]);
                 }
-                held.sort_unstable_by_key(lsh::pair_order);
-                held.dedup();
+                new.sort_unstable_by_key(lsh::pair_order);
+                new.dedup();
+                *held = lsh::merged(std::mem::take(held), new);
             });
             tally.add(width);
         }

@@ -100,7 +100,7 @@ pub fn band_key(values: &[u32]) -> u64 {
 /// sorted (into `sorted`, whose memory is reused), each run of equal keys is a bucket. Appends to `out`,
 /// as [`Lsh::owner_entry_pairs`] returns them (owner `a` < owner `b`), the pairs of entries of
 /// distinct owners in buckets of at most `max_bucket` entries whose owner `a` passes `keep`
-/// (so that a large join can be done a slice of owners at a time). Cost: a radix pass and
+/// (so that a large join can be done a slice of owners at a time), in no set order. Cost: a radix pass and
 /// small sorts over `keyed` (see [`sort_partitioned`]), and the sum over buckets of (bucket
 /// size)².
 pub fn band_collisions(
@@ -114,10 +114,8 @@ pub fn band_collisions(
     let parts = (keyed.len() / 1024).next_power_of_two().clamp(1, 1 << 16);
     let shift = 64 - parts.trailing_zeros();
     let top = |&(key, _, _): &(u64, DocId, DocId)| key.checked_shr(shift).unwrap_or(0) as usize;
-    let order = |&(key, owner, entry): &(u64, DocId, DocId)| {
-        u128::from(key) << 64 | u128::from(owner.0) << 32 | u128::from(entry.0)
-    };
-    sort_partitioned(keyed, parts, top, order, sorted);
+    // Sorted by key alone: a bucket's pairs are the same whatever its entries' order.
+    sort_partitioned(keyed, parts, top, |&(key, _, _)| key, sorted);
     let mut bucket = Vec::new();
     for run in sorted.chunk_by(|x, y| x.0 == y.0) {
         if run.len() < 2 || run.len() > max_bucket {
@@ -158,6 +156,33 @@ pub fn sort_partitioned<T: Copy, K: Ord>(
 #[inline]
 pub fn pair_order(&((a, b), (x, y)): &EntryPair) -> u128 {
     u128::from(a.0) << 96 | u128::from(b.0) << 64 | u128::from(x.0) << 32 | u128::from(y.0)
+}
+
+/// The union of two lists of pairs, each sorted by [`pair_order`] without repeats: sorted,
+/// without repeats. Cost: one pass over both.
+pub fn merged(a: Vec<EntryPair>, b: Vec<EntryPair>) -> Vec<EntryPair> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (pair_order(&a[i]), pair_order(&b[j]));
+        if x <= y {
+            out.push(a[i]);
+            i += 1;
+            j += usize::from(x == y);
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// `items` grouped by `part` (a map to `0..parts`) into `out` (whose memory is reused), in
@@ -623,6 +648,23 @@ mod tests {
         for (_, k) in &docs {
             assert_eq!(all.query(k), kept.query(k));
         }
+    }
+
+    /// `merged` is the sorted union of two sorted lists without repeats, shared pairs kept
+    /// once, whichever list runs out first.
+    #[test]
+    fn merged_is_the_sorted_union() {
+        let pair = |a: u32, b: u32, x: u32| ((DocId(a), DocId(b)), (DocId(x), DocId(x + 1)));
+        let a: Vec<EntryPair> = (0..40).step_by(3).map(|i| pair(i / 7, 9, i)).collect();
+        let b: Vec<EntryPair> = (0..60).step_by(2).map(|i| pair(i / 7, 9, i)).collect();
+        let mut want: Vec<EntryPair> = a.iter().chain(&b).copied().collect();
+        want.sort_unstable_by_key(pair_order);
+        want.dedup();
+        assert!(want.len() < a.len() + b.len(), "some pairs are in both");
+        assert_eq!(merged(a.clone(), b.clone()), want);
+        assert_eq!(merged(b.clone(), a.clone()), want);
+        assert_eq!(merged(a.clone(), Vec::new()), a);
+        assert_eq!(merged(Vec::new(), b.clone()), b);
     }
 
     /// `partition` groups items by part, keeping their order within each part, and says

@@ -226,6 +226,21 @@ impl Passages {
         }
     }
 
+    /// The byte span of passage `i` (which must exist): [`Passages::get`]`(i).span`, reading
+    /// nothing else.
+    #[inline]
+    pub fn span(&self, i: usize) -> Span {
+        self.spans[i]
+    }
+
+    /// The number of distinct terms of passage `i` (which must exist):
+    /// [`Passages::get`]`(i).terms.len()`, reading nothing else.
+    #[inline]
+    pub fn term_count(&self, i: usize) -> usize {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.ends[i] as usize - start
+    }
+
     /// The passages in text order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Passage<'_>> + '_ {
         (0..self.len()).map(|i| self.get(i))

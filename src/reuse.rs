@@ -592,7 +592,7 @@ fn range(group: &[Link], side: impl Fn(&Link) -> usize) -> std::ops::Range<usize
 /// Words of the sentences in `range` (sentences hold their distinct terms only, so this
 /// counts distinct words per sentence: enough to order groups by size).
 fn words_in(passages: &Passages, range: std::ops::Range<usize>) -> usize {
-    range.map(|i| passages.get(i).terms.len()).sum()
+    range.map(|i| passages.term_count(i)).sum()
 }
 
 /// Whether a link joins two sentences that are word for word the same (see
@@ -634,7 +634,7 @@ fn quoted(group: &[Link], pa: &Passages, pb: &Passages) -> f64 {
 fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> Reused {
     let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
     let span = |p: &Passages, r: &std::ops::Range<usize>| {
-        Span::new(p.get(r.start).span.start, p.get(r.end - 1).span.end)
+        Span::new(p.span(r.start).start, p.span(r.end - 1).end)
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
     let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
@@ -681,7 +681,7 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
             .iter()
             .max_by(|x, y| x.similarity.total_cmp(&y.similarity).then(y.b.cmp(&x.b)))
             .expect("a run is not empty");
-        let w = pa.get(best.a).terms.len() as f64;
+        let w = pa.term_count(best.a) as f64;
         weighted += best.similarity * w;
         weight += w;
     }
@@ -754,7 +754,7 @@ fn trimmed(
             }
             // An end not cut keeps the sentence's punctuation and closing quotes; a cut one is
             // found among the words of its sentence.
-            let word = |i: usize, k: usize| passage::words(text, passages.get(i).span)[k].0;
+            let word = |i: usize, k: usize| passage::words(text, passages.span(i))[k].0;
             let start = if lo == 0 {
                 span.start
             } else {
