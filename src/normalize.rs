@@ -108,6 +108,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Span, u64)) {
                 i += 1;
                 continue;
             }
+            // Most words end at a space or a mark that never joins: no need to look around.
+            if b < 0x80 && !matches!(b, b'\'' | b'.' | b',') {
+                break;
+            }
             let c = if b < 0x80 {
                 b as char
             } else {
