@@ -388,14 +388,16 @@ impl Index {
             .map(|&d| self.detector.shingle_set(&side(d).0.text))
             .collect();
         let set = |d: DocId| &sets[involved.binary_search(&d).expect("involved")];
-        found.par_extend(aligned.par_iter().map(|&((a, b), ref alignment)| {
-            let found = self
-                .detector
-                .rewrite_match(side(a), side(b), alignment, set(a), set(b));
-            ((a, b), found)
-        }));
-        found.par_sort_unstable_by_key(|(pair, _)| *pair);
-        found.into_iter().map(|(_, m)| m).collect()
+        let rewritten: Vec<((DocId, DocId), Match)> = aligned
+            .par_iter()
+            .map(|&((a, b), ref alignment)| {
+                let found =
+                    self.detector
+                        .rewrite_match(side(a), side(b), alignment, set(a), set(b));
+                ((a, b), found)
+            })
+            .collect();
+        by_pair(found, rewritten)
     }
 
     /// Verifies duplicate candidates. Pairs are grouped into connected components, and each
@@ -659,6 +661,31 @@ impl Index {
             tally.add(width);
         }
         hits
+    }
+}
+
+/// The matches of two lists, each of distinct pairs, the pairs of one not in the other, in
+/// the order of their pairs. Both come sorted (duplicates sorted, rewrites aligned in pair
+/// order), so they are merged, not sorted again: a match is a few hundred bytes to move.
+fn by_pair(mut x: Vec<((DocId, DocId), Match)>, mut y: Vec<((DocId, DocId), Match)>) -> Vec<Match> {
+    for list in [&mut x, &mut y] {
+        if !list.is_sorted_by_key(|(pair, _)| *pair) {
+            list.par_sort_unstable_by_key(|(pair, _)| *pair);
+        }
+    }
+    let mut out = Vec::with_capacity(x.len() + y.len());
+    let (mut x, mut y) = (x.into_iter().peekable(), y.into_iter().peekable());
+    loop {
+        let next = match (x.peek(), y.peek()) {
+            (Some(p), Some(q)) if p.0 <= q.0 => x.next(),
+            (Some(_), Some(_)) => y.next(),
+            (Some(_), None) => x.next(),
+            (None, _) => y.next(),
+        };
+        match next {
+            Some((_, m)) => out.push(m),
+            None => return out,
+        }
     }
 }
 

@@ -715,16 +715,20 @@ pub fn sentences(text: &str) -> Vec<Span> {
     out
 }
 
+/// The words of [`is_abbreviation`], sorted: each a capital and one to three lower-case
+/// letters.
+const ABBREVIATED: [&str; 31] = [
+    "Adm", "Apr", "Aug", "Capt", "Col", "Dec", "Dr", "Feb", "Ft", "Gen", "Gov", "Jan", "Jul",
+    "Jun", "Lt", "Maj", "Mar", "Mr", "Mrs", "Ms", "Mt", "Nov", "Oct", "Prof", "Rep", "Rev", "Sen",
+    "Sep", "Sept", "Sgt", "St",
+];
+
 /// Whether the word that ends `before` is one whose full stop does not end a sentence: a
 /// title before a name ("Mr.", "Gov."), a month before a day ("Oct."), or a single capital
 /// letter (an initial, "John F. Kennedy"). A closed list of English, case-sensitive; company
 /// suffixes ("Inc.", "Ltd.") end sentences as often as not, so they are not on it.
 fn is_abbreviation(before: &str) -> bool {
-    const ABBREVIATIONS: [&str; 31] = [
-        "Adm", "Apr", "Aug", "Capt", "Col", "Dec", "Dr", "Feb", "Ft", "Gen", "Gov", "Jan", "Jul",
-        "Jun", "Lt", "Maj", "Mar", "Mr", "Mrs", "Ms", "Mt", "Nov", "Oct", "Prof", "Rep", "Rev",
-        "Sen", "Sep", "Sept", "Sgt", "St",
-    ];
+    const ABBREVIATIONS: [&str; 31] = ABBREVIATED;
     let start = before
         .char_indices()
         .rev()
@@ -735,7 +739,9 @@ fn is_abbreviation(before: &str) -> bool {
     let initial = word.len() == 1
         && word.as_bytes()[0].is_ascii_uppercase()
         && !before[..start].ends_with('.');
-    initial || ABBREVIATIONS.binary_search(&word).is_ok()
+    // Every abbreviation is a capital and at most three lower-case letters.
+    let may_be = (2..=4).contains(&word.len()) && word.as_bytes()[0].is_ascii_uppercase();
+    initial || (may_be && ABBREVIATIONS.binary_search(&word).is_ok())
 }
 
 /// The bytes that may end a sentence: a line break, `.`, `!` and `?`.
@@ -1094,6 +1100,18 @@ mod tests {
         assert_eq!(first, [false, false, false, true, false, true]);
         // A text given whole records nothing: its words are read from the text.
         assert!(whole(&text).get(0).in_order().is_none());
+    }
+
+    /// `is_abbreviation` looks words up only when they have the shape of the list's.
+    #[test]
+    fn abbreviations_are_sorted_and_shaped_as_looked_up() {
+        assert!(ABBREVIATED.is_sorted());
+        for a in ABBREVIATED {
+            assert!((2..=4).contains(&a.len()), "{a}");
+            assert!(a.as_bytes()[0].is_ascii_uppercase(), "{a}");
+            assert!(a[1..].bytes().all(|b| b.is_ascii_lowercase()), "{a}");
+            assert!(is_abbreviation(&format!("said {a}")));
+        }
     }
 
     #[test]
