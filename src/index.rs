@@ -363,7 +363,12 @@ impl Index {
                 let aligner = rewrite::Aligner::new(&weighted[a.as_usize()]);
                 let found = run
                     .iter()
-                    .filter_map(|&(_, b)| {
+                    .enumerate()
+                    .filter_map(|(k, &(_, b))| {
+                        if let Some(&(_, next)) = run.get(k + 1) {
+                            weighted[next.as_usize()].prefetch();
+                            crate::detect::prefetch_side(side(next));
+                        }
                         let wb = &weighted[b.as_usize()];
                         let alignment =
                             self.detector

@@ -203,6 +203,16 @@ impl Passages {
         self.spans.len()
     }
 
+    /// Asks the processor to start loading the first of these passages' spans, terms and
+    /// words (see [`crate::detect::prefetch`]).
+    pub(crate) fn prefetch(&self) {
+        crate::detect::prefetch(&self.spans);
+        crate::detect::prefetch(&self.ends);
+        crate::detect::prefetch(&self.terms);
+        crate::detect::prefetch(&self.order);
+        crate::detect::prefetch(&self.records);
+    }
+
     /// Whether there is no passage.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()

@@ -243,6 +243,13 @@ struct Meta {
 }
 
 impl WeightedPassages {
+    /// Asks the processor to start loading the first of this document's passages and terms
+    /// (see [`crate::detect::prefetch`]), ahead of aligning it.
+    pub(crate) fn prefetch(&self) {
+        crate::detect::prefetch(&self.passages);
+        crate::detect::prefetch(&self.terms);
+    }
+
     /// The number of passages.
     pub fn len(&self) -> usize {
         self.passages.len()
