@@ -263,15 +263,21 @@ type FileKey = (u64, u64);
 #[cfg(not(unix))]
 type FileKey = PathBuf;
 
+/// The identity of an open file and its size, when they can be known.
 #[cfg(unix)]
-fn file_key(file: &fs::File, _path: &Path) -> Option<FileKey> {
+fn file_key(file: &fs::File, _path: &Path) -> (Option<FileKey>, Option<u64>) {
     use std::os::unix::fs::MetadataExt;
-    file.metadata().ok().map(|meta| (meta.dev(), meta.ino()))
+    match file.metadata() {
+        Ok(meta) => (Some((meta.dev(), meta.ino())), Some(meta.len())),
+        Err(_) => (None, None),
+    }
 }
 
+/// The identity of an open file and its size, when they can be known.
 #[cfg(not(unix))]
-fn file_key(_file: &fs::File, path: &Path) -> Option<FileKey> {
-    fs::canonicalize(path).ok()
+fn file_key(file: &fs::File, path: &Path) -> (Option<FileKey>, Option<u64>) {
+    let size = file.metadata().ok().map(|meta| meta.len());
+    (fs::canonicalize(path).ok(), size)
 }
 
 /// An origin as messages name it: `PATH` or `PATH:LINE`.
@@ -409,20 +415,30 @@ pub fn read_file(path: &Path, id: &str, max_file_bytes: u64) -> Result<(Document
 /// [`read_file`], with the file's identity on disk when it could be opened.
 fn read_identified(path: &Path, id: &str, max_file_bytes: u64) -> (Option<FileKey>, Outcome) {
     match fs::File::open(path) {
-        Ok(file) => (
-            file_key(&file, path),
-            read_open(file, path, id, max_file_bytes),
-        ),
+        Ok(file) => {
+            let (key, size) = file_key(&file, path);
+            (key, read_open(file, path, id, max_file_bytes, size))
+        }
         Err(err) => (None, Err(open_error(path, err))),
     }
 }
 
-/// Reads an open file (see [`read_file`]).
-fn read_open(file: fs::File, path: &Path, id: &str, max_file_bytes: u64) -> Outcome {
-    // No `stat` of the path first: most articles fit the first buffer, so open, `fstat` (the
-    // file's identity), two reads and close are all the system calls a file costs. `take`
-    // stops a huge (or growing) file at the limit.
-    let mut bytes = Vec::with_capacity(FIRST_READ.min(max_file_bytes as usize + 1));
+/// Reads an open file (see [`read_file`]) of `size` bytes as its `fstat` gave it, if known.
+fn read_open(
+    file: fs::File,
+    path: &Path,
+    id: &str,
+    max_file_bytes: u64,
+    size: Option<u64>,
+) -> Outcome {
+    // No `stat` of the path first: open, `fstat` (the file's identity and size), two reads
+    // and close are all the system calls a file costs. The buffer is the size `fstat` gave,
+    // and a byte for the read that finds the end; `take` stops a huge (or growing) file at
+    // the limit, and a file that grew since is read whole all the same.
+    let first = size.map_or(FIRST_READ, |n| {
+        usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1)
+    });
+    let mut bytes = Vec::with_capacity(first.min(max_file_bytes as usize + 1));
     file.take(max_file_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| Error::io(path, err))?;
@@ -437,12 +453,16 @@ fn read_open(file: fs::File, path: &Path, id: &str, max_file_bytes: u64) -> Outc
         };
         return Err(Error::input(path, problem));
     }
-    bytes.shrink_to_fit();
+    // Kept as long as the document is indexed: no room to spare (a buffer sized by `fstat`
+    // has one byte to spare, and is not copied for it).
+    if bytes.capacity() > bytes.len() + 1 {
+        bytes.shrink_to_fit();
+    }
     let Text { text, nuls } = decode(bytes).map_err(|problem| Error::input(path, problem))?;
     Ok((Document::new(id, text), nuls))
 }
 
-/// The buffer a file is first read into, in bytes.
+/// The buffer a file is first read into when its size is not known, in bytes.
 const FIRST_READ: usize = 32 * 1024;
 
 /// How much of a file is looked at to tell binary from text, as git does: a file is binary
