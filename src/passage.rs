@@ -156,6 +156,22 @@ impl<'a> Passage<'a> {
         )
     }
 
+    /// Whether each of the sentence's terms (in the order of [`Passage::terms`]) stands as a
+    /// fact at least once in it, as [`Passage::in_order`] tells its words, into `out`; false
+    /// (and `out` untouched) when its words' order was not recorded.
+    pub(crate) fn term_facts(&self, out: &mut [bool; ORDERED_TERMS]) -> bool {
+        if self.order.is_empty() && self.words() > 0 {
+            return false;
+        }
+        out[..self.terms.len()].fill(false);
+        for &o in self.order {
+            if o & ORDER_FACT != 0 {
+                out[usize::from(o & !ORDER_FACT)] = true;
+            }
+        }
+        true
+    }
+
     /// How many words [`Passage::in_order`] gives (0 when it gives none).
     #[inline]
     pub fn order_len(&self) -> usize {

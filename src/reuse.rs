@@ -638,6 +638,9 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
     let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
+    let (ua, ub) = (union(pa, ra.clone()), union(pb, rb.clone()));
+    // The run's words are its sentences' (see `Run::recorded`), until trimming drops some.
+    let (mut whole_a, mut whole_b) = (wa.recorded && ua.facts, wb.recorded && ub.facts);
     // The phrasing, as `phrasing_of` finds it; its 3-grams serve trimming too.
     let n = if wa.words.len().min(wb.words.len()) >= 3 {
         3
@@ -664,6 +667,8 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
             [Default::default(), Default::default()]
         };
         let (x, y) = trimmed((wa, sa, (ta, pa, &ra)), (wb, sb, (tb, pb, &rb)), grams);
+        whole_a &= !x.2;
+        whole_b &= !y.2;
         // Untrimmed, the phrasing stays.
         let phrasing = if x.2 || y.2 {
             phrasing_of(&x.0, &y.0)
@@ -686,8 +691,15 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         weight += w;
     }
     let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
-    let (overlap, containment) = bags(pa, ra.clone(), pb, rb.clone());
-    let (vocabulary, ordinary) = vocabulary(&wa, &wb);
+    let (overlap, containment) = bags(&ua.terms, &ub.terms);
+    let side = |whole: bool, union: &Union, words: &Words| {
+        if whole {
+            ordinary_of_union(union)
+        } else {
+            ordinary_of(words)
+        }
+    };
+    let (vocabulary, ordinary) = vocabulary(side(whole_a, &ua, &wa), side(whole_b, &ub, &wb));
     let function_share = |w: &Words| {
         let n = w.iter().filter(|(t, _)| t.is_function()).count();
         n as f64 / w.len().max(1) as f64
@@ -786,6 +798,10 @@ struct Run {
     words: Words,
     first: usize,
     last: usize,
+    /// Whether every word came from its sentence's recorded order (no word read from the
+    /// text, between sentences or of an unrecorded one): its content words are then those of
+    /// the sentences' [`Union`].
+    recorded: bool,
 }
 
 /// The [`Run`] of sentences `range` of a text: their recorded words (see
@@ -803,6 +819,7 @@ fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
     };
     let mut words = Vec::with_capacity(range.clone().map(|i| passages.get(i).words()).sum());
     let (mut first, mut last) = (0, 0);
+    let mut recorded = true;
     let mut end = None;
     for i in range.clone() {
         let sentence = passages.get(i);
@@ -812,7 +829,7 @@ fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
                 .chars()
                 .any(|c| !c.is_whitespace())
             {
-                read(between, &mut words);
+                recorded &= read(between, &mut words) == 0;
             }
         }
         end = Some(sentence.span.end);
@@ -821,13 +838,21 @@ fn words_of(text: &str, passages: &Passages, range: Range<usize>) -> Run {
                 words.extend(order);
                 sentence.order_len()
             }
-            None => read(sentence.span, &mut words),
+            None => {
+                recorded = false;
+                read(sentence.span, &mut words)
+            }
         };
         if i == range.start {
             first = last;
         }
     }
-    Run { words, first, last }
+    Run {
+        words,
+        first,
+        last,
+        recorded,
+    }
 }
 
 /// Whether a word, as it stands in the text, states a fact rather than carries phrasing: a
@@ -847,34 +872,112 @@ pub fn is_fact(text: &str, word: Span) -> bool {
     !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':']))
 }
 
-/// See [`Reused::vocabulary`] and [`Reused::ordinary`]: over each side's words in text
-/// order.
-fn vocabulary(wa: &[(passage::Term, bool)], wb: &[(passage::Term, bool)]) -> (f64, f64) {
-    // Sorted lists: a passage has tens of words, so sorting beats hashing. Each side: its
-    // ordinary words, and how many distinct content words it has.
-    let ordinary = |words: &[(passage::Term, bool)]| {
-        // Content words, each with whether it stands as a fact there, in one number: a
-        // content term's hash has its lowest bit clear (see [`passage::Term`]), which here
-        // tells a fact. Sorted, a term's occurrences are adjacent, and it is ordinary when
-        // none of them is a fact.
-        let mut content: Vec<u64> = words
-            .iter()
-            .filter(|(t, _)| !t.is_function())
-            .map(|&(t, fact)| t.hash() | u64::from(fact))
-            .collect();
-        content.sort_unstable();
-        let mut ordinary = Vec::new();
-        let mut n = 0;
-        for run in content.chunk_by(|x, y| x >> 1 == y >> 1) {
-            n += 1;
-            if run.iter().all(|&x| x & 1 == 0) {
-                ordinary.push(run[0]);
+/// One side's ordinary content words (the hashes of the terms none of whose occurrences is
+/// a fact: see [`is_fact`]), sorted, and how many distinct content words it has.
+type Ordinary = (Vec<u64>, usize);
+
+/// [`Ordinary`] of a run of words in text order.
+fn ordinary_of(words: &[(passage::Term, bool)]) -> Ordinary {
+    // Content words, each with whether it stands as a fact there, in one number: a content
+    // term's hash has its lowest bit clear (see [`passage::Term`]), which here tells a fact.
+    // Sorted, a term's occurrences are adjacent, and it is ordinary when none of them is a
+    // fact.
+    let mut content: Vec<u64> = words
+        .iter()
+        .filter(|(t, _)| !t.is_function())
+        .map(|&(t, fact)| t.hash() | u64::from(fact))
+        .collect();
+    content.sort_unstable();
+    let mut ordinary = Vec::new();
+    let mut n = 0;
+    for run in content.chunk_by(|x, y| x >> 1 == y >> 1) {
+        n += 1;
+        if run.iter().all(|&x| x & 1 == 0) {
+            ordinary.push(run[0]);
+        }
+    }
+    (ordinary, n)
+}
+
+/// [`Ordinary`] of a run of sentences from their [`Union`] (which must know its facts): the
+/// same as [`ordinary_of`] their words, without sorting them.
+fn ordinary_of_union(union: &Union) -> Ordinary {
+    let content = union.terms.iter().filter(|(t, _)| !t.is_function());
+    let n = content.clone().count();
+    let ordinary = content
+        .filter(|(_, fact)| !fact)
+        .map(|(t, _)| t.hash())
+        .collect();
+    (ordinary, n)
+}
+
+/// The distinct terms of a run of sentences, sorted, each with whether one of its
+/// occurrences there states a fact.
+struct Union {
+    terms: Vec<(passage::Term, bool)>,
+    /// Whether the facts are known: every sentence's word order was recorded (else every
+    /// term says false).
+    facts: bool,
+}
+
+/// The [`Union`] of sentences `range`: their sorted term lists merged, one after another.
+fn union(passages: &Passages, range: Range<usize>) -> Union {
+    let mut terms: Vec<(passage::Term, bool)> = Vec::new();
+    let mut merged = Vec::new();
+    let mut facts = true;
+    let mut flags = [false; passage::ORDERED_TERMS];
+    for i in range {
+        let sentence = passages.get(i);
+        let known = sentence.term_facts(&mut flags);
+        facts &= known;
+        let fact = |k: usize| known && flags[k];
+        if terms.is_empty() {
+            terms.extend(
+                sentence
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &t)| (t, fact(k))),
+            );
+            continue;
+        }
+        merged.clear();
+        merged.reserve(terms.len() + sentence.terms.len());
+        let (mut x, mut k) = (0, 0);
+        while x < terms.len() && k < sentence.terms.len() {
+            let (t, f) = terms[x];
+            let u = sentence.terms[k];
+            match t.cmp(&u) {
+                std::cmp::Ordering::Less => {
+                    merged.push((t, f));
+                    x += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    merged.push((u, fact(k)));
+                    k += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    merged.push((t, f || fact(k)));
+                    x += 1;
+                    k += 1;
+                }
             }
         }
-        (ordinary, n)
-    };
-    let (x, y) = (ordinary(wa), ordinary(wb));
-    let share = |(o, n): &(Vec<u64>, usize)| {
+        merged.extend_from_slice(&terms[x..]);
+        merged.extend(
+            sentence.terms[k..]
+                .iter()
+                .enumerate()
+                .map(|(d, &u)| (u, fact(k + d))),
+        );
+        std::mem::swap(&mut terms, &mut merged);
+    }
+    Union { terms, facts }
+}
+
+/// See [`Reused::vocabulary`] and [`Reused::ordinary`], from each side's [`Ordinary`].
+fn vocabulary(x: Ordinary, y: Ordinary) -> (f64, f64) {
+    let share = |(o, n): &Ordinary| {
         if *n == 0 {
             0.0
         } else {
@@ -914,20 +1017,8 @@ fn contained<T: Ord>(items: &[T], sorted: &[T]) -> f64 {
 
 /// Weighted Jaccard and containment of the lighter side of the terms of two runs of
 /// sentences.
-fn bags(
-    pa: &Passages,
-    ra: std::ops::Range<usize>,
-    pb: &Passages,
-    rb: std::ops::Range<usize>,
-) -> (f64, f64) {
-    let bag = |p: &Passages, r: std::ops::Range<usize>| {
-        let mut v: Vec<passage::Term> = r.flat_map(|i| p.get(i).terms.iter().copied()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let (x, y) = (bag(pa, ra), bag(pb, rb));
-    let weight = |t: &passage::Term| {
+fn bags(x: &[(passage::Term, bool)], y: &[(passage::Term, bool)]) -> (f64, f64) {
+    let weight = |(t, _): &(passage::Term, bool)| {
         if t.is_function() {
             rewrite::FUNCTION_WEIGHT
         } else {
@@ -937,7 +1028,7 @@ fn bags(
     let (wx, wy): (u32, u32) = (x.iter().map(weight).sum(), y.iter().map(weight).sum());
     let (mut i, mut j, mut shared) = (0, 0, 0u32);
     while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
+        match x[i].0.cmp(&y[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -1007,6 +1098,49 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// The union of a run of sentences' terms is their terms sorted without repeats, and the
+    /// ordinary words read from it are those read from the run's words (tolerance: none),
+    /// for every run of sentences of a text with names, numbers and repeated words.
+    #[test]
+    fn a_union_of_sentences_gives_what_their_words_give() {
+        let text = "Ministers met in Brussels on Monday to agree the budget. The budget rose by \
+            3 per cent, Ministers said, and Brussels agreed. Critics in Paris said the rise was \
+            too small. The Paris office of the Commission did not comment on Monday. A budget \
+            vote follows in March, when the ministers meet again.";
+        let p = passage::passages(text);
+        assert_eq!(p.len(), 5);
+        for start in 0..p.len() {
+            for end in start + 1..=p.len() {
+                let u = union(&p, start..end);
+                assert!(u.facts);
+                let mut want: Vec<passage::Term> = (start..end)
+                    .flat_map(|i| p.get(i).terms.iter().copied())
+                    .collect();
+                want.sort_unstable();
+                want.dedup();
+                let got: Vec<passage::Term> = u.terms.iter().map(|&(t, _)| t).collect();
+                assert_eq!(got, want, "{start}..{end}");
+                let run = words_of(text, &p, start..end);
+                assert!(run.recorded);
+                assert_eq!(
+                    ordinary_of_union(&u),
+                    ordinary_of(&run.words),
+                    "{start}..{end}"
+                );
+            }
+        }
+        // "Brussels" is a fact wherever it stands; "Ministers" opening a sentence is not,
+        // but "Ministers said" in the second is: a word is ordinary when no occurrence is a
+        // fact.
+        let ordinary = |r: Range<usize>| ordinary_of_union(&union(&p, r)).0;
+        let term = |w: &str| passage::words(w, Span::new(0, w.len()))[0].1.hash();
+        assert!(!ordinary(0..5).contains(&term("Brussels")));
+        assert!(ordinary(0..1).contains(&term("ministers")));
+        assert!(ordinary(4..5).contains(&term("ministers")));
+        assert!(!ordinary(0..2).contains(&term("ministers")));
+        assert!(!ordinary(0..5).contains(&term("ministers")));
     }
 
     /// A verbatim lift that starts and ends inside sentences, with a sentence too short to be
