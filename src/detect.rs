@@ -11,7 +11,7 @@ use crate::document::Document;
 use crate::lsh;
 use crate::minhash::{MinHasher, OnePermutation, Signature};
 use crate::normalize::{self, Token};
-use crate::passage::{self, Passage as Sentence, Passages};
+use crate::passage::{self, Passages};
 use crate::report::{Direction, Kind, Match, WHOLE_SHARE};
 use crate::reuse::{self, Reused};
 use crate::rewrite::{self, Stats};
@@ -271,7 +271,7 @@ impl Detector {
 
     /// The passages with their weights, boilerplate marked: those the corpus shows to be
     /// boilerplate, and the furniture that each sentence shows by itself
-    /// ([`Sentence::is_furniture`]).
+    /// ([`Passage::is_furniture`](crate::passage::Passage::is_furniture)).
     pub(crate) fn weigh(
         &self,
         passages: &Passages,
@@ -289,31 +289,32 @@ impl Detector {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.content().next().is_some())
-            .map(|(i, p)| (i, self.all_keys(p, &mut buffers)))
+            .map(|(i, p)| (i, self.all_keys(p.terms, &mut buffers)))
             .collect()
     }
 
-    /// The keys in every passage band of a sentence's content words.
+    /// The keys in every passage band of a sentence's content words (`terms` are its terms).
     pub(crate) fn all_keys(
         &self,
-        passage: Sentence,
+        terms: &[passage::Term],
         buffers: &mut (Vec<u64>, Vec<u32>),
     ) -> Vec<u64> {
         let mut keys = vec![0; PASSAGE_BANDS];
-        self.sentence_keys(passage, 0..PASSAGE_BANDS, &mut keys, buffers);
+        self.sentence_keys(terms, 0..PASSAGE_BANDS, &mut keys, buffers);
         keys
     }
 
-    /// The keys in `bands` of a sentence's content words, into `out`; `buffers` are scratch.
+    /// The keys in `bands` of a sentence's content words (`terms` are its terms), into
+    /// `out`; `buffers` are scratch.
     pub(crate) fn sentence_keys(
         &self,
-        passage: Sentence,
+        terms: &[passage::Term],
         bands: Range<usize>,
         out: &mut [u64],
         (content, minima): &mut (Vec<u64>, Vec<u32>),
     ) {
         content.clear();
-        content.extend(passage.content().map(|t| t.hash()));
+        content.extend(terms.iter().filter(|t| !t.is_function()).map(|t| t.hash()));
         minima.resize(bands.len() * PASSAGE_ROWS, 0);
         let functions = bands.start * PASSAGE_ROWS..bands.end * PASSAGE_ROWS;
         self.passage_hasher.minima(content, functions, minima);

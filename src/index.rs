@@ -13,7 +13,7 @@ use crate::detect::{
 use crate::document::{DocId, Document};
 use crate::error::{Error, InputProblem, Result};
 use crate::lsh::{self, Lsh};
-use crate::passage::{Passage as Sentence, Passages};
+use crate::passage::Passages;
 use crate::report::{Direction, Match, NotFlagged};
 use crate::rewrite::{self, Stats};
 use crate::search::{self, Searched};
@@ -527,10 +527,10 @@ impl Index {
         (&self.docs[id.as_usize()], &self.profiles[id.as_usize()])
     }
 
-    /// The sentence of a passage entry.
-    fn entry_sentence(&self, entry: DocId) -> Sentence<'_> {
+    /// The terms of the sentence of a passage entry.
+    fn entry_terms(&self, entry: DocId) -> &[crate::passage::Term] {
         let (doc, i) = self.passage_entries[entry.as_usize()];
-        self.profiles[doc.as_usize()].passages.get(i as usize)
+        self.profiles[doc.as_usize()].passages.terms_of(i as usize)
     }
 
     /// The table rows (entry and keys) of some passage entries.
@@ -543,7 +543,7 @@ impl Index {
                     let entry = DocId(e as u32);
                     (
                         entry,
-                        self.detector.all_keys(self.entry_sentence(entry), buffers),
+                        self.detector.all_keys(self.entry_terms(entry), buffers),
                     )
                 },
             )
@@ -574,7 +574,7 @@ impl Index {
                 |buffers, (key, &entry)| {
                     let out = std::slice::from_mut(key);
                     self.detector
-                        .sentence_keys(self.entry_sentence(entry), 0..1, out, buffers);
+                        .sentence_keys(self.entry_terms(entry), 0..1, out, buffers);
                 },
             );
             keys.par_sort_unstable();
@@ -627,7 +627,7 @@ impl Index {
                 || (Vec::new(), Vec::new()),
                 |buffers, (out, &entry)| {
                     self.detector.sentence_keys(
-                        self.entry_sentence(entry),
+                        self.entry_terms(entry),
                         bands.clone(),
                         out,
                         buffers,
@@ -834,7 +834,10 @@ impl Searched for Index {
     }
 
     fn entry_print(&self, entry: DocId) -> u64 {
-        self.entry_sentence(entry).fingerprint()
+        let (doc, i) = self.passage_entries[entry.as_usize()];
+        self.profiles[doc.as_usize()]
+            .passages
+            .fingerprint_of(i as usize)
     }
 
     fn with_side<R>(&self, id: DocId, f: impl FnOnce(Side) -> R) -> Result<R> {

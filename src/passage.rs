@@ -259,6 +259,21 @@ impl Passages {
         self.spans[i]
     }
 
+    /// The distinct terms of passage `i` (which must exist): [`Passages::get`]`(i).terms`,
+    /// reading nothing else.
+    #[inline]
+    pub fn terms_of(&self, i: usize) -> &[Term] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.terms[start..self.ends[i] as usize]
+    }
+
+    /// The [fingerprint](Passage::fingerprint) of passage `i` (which must exist), reading
+    /// nothing else.
+    #[inline]
+    pub fn fingerprint_of(&self, i: usize) -> u64 {
+        self.fingerprints[i]
+    }
+
     /// The number of distinct terms of passage `i` (which must exist):
     /// [`Passages::get`]`(i).terms.len()`, reading nothing else.
     #[inline]
