@@ -432,9 +432,17 @@ fn read_open(
     size: Option<u64>,
 ) -> Outcome {
     // No `stat` of the path first: open, `fstat` (the file's identity and size), two reads
-    // and close are all the system calls a file costs. The buffer is the size `fstat` gave,
-    // and a byte for the read that finds the end; `take` stops a huge (or growing) file at
-    // the limit, and a file that grew since is read whole all the same.
+    // and close are all the system calls a file costs. A file over the limit by its size is
+    // not read; else the buffer is the size `fstat` gave, and a byte for the read that finds
+    // the end. `take` stops a file that grew past the limit since; one that grew less is
+    // read whole all the same.
+    if let Some(n) = size.filter(|&n| n > max_file_bytes) {
+        let problem = InputProblem::TooLarge {
+            size: n,
+            limit: max_file_bytes,
+        };
+        return Err(Error::input(path, problem));
+    }
     let first = size.map_or(FIRST_READ, |n| {
         usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1)
     });

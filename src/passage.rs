@@ -199,7 +199,8 @@ pub struct Passages {
     terms: Vec<Term>,
     /// Each passage's words in text order, one byte each: the index of its term in the
     /// passage's (sorted) terms, with [`ORDER_FACT`] set when the word states a fact. Empty
-    /// for a passage of more than [`ORDERED_TERMS`] distinct terms. So a reused passage's
+    /// for a passage of more than [`ORDERED_TERMS`] distinct terms, and for one made by
+    /// [`whole`]. So a reused passage's
     /// words are read back without tokenising and stemming its text again: one byte a word.
     order: Vec<u8>,
     /// Where each passage's bytes end in `order`.
@@ -1141,6 +1142,32 @@ mod tests {
         assert_eq!(first, [false, false, false, true, false, true]);
         // A text given whole records nothing: its words are read from the text.
         assert!(whole(&text).get(0).in_order().is_none());
+    }
+
+    /// The table of recent words gives what stemming gives: for a word seen again, for two
+    /// words in one slot one after the other, and for a word whose hash is the empty slots'
+    /// mark (which an empty slot must not answer with its placeholder term).
+    #[test]
+    fn recent_words_give_the_terms_stemming_gives() {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut cache = TermCache::default();
+        let want = |w: &str| term(&stemmer, w);
+        let (a, b) = ("developing", "developments");
+        // Same slot (low bits), other hashes.
+        let (ha, hb) = (5u64, 5 + RECENT as u64);
+        for _ in 0..2 {
+            assert_eq!(cached_term(&mut cache, &stemmer, a, ha), want(a));
+            assert_eq!(cached_term(&mut cache, &stemmer, b, hb), want(b));
+        }
+        let last = u64::MAX;
+        assert_eq!(
+            cached_term(&mut cache, &stemmer, "quarter", last),
+            want("quarter")
+        );
+        assert_eq!(
+            cached_term(&mut cache, &stemmer, "quarter", last),
+            want("quarter")
+        );
     }
 
     /// `is_abbreviation` looks words up only when they have the shape of the list's.

@@ -198,7 +198,8 @@ fn distinct_prints<'s>(passages: &Passages, scratch: &'s mut Vec<u64>) -> &'s [u
 /// The 32-bit name of a term in [`Weighted::terms`]: the high half of its 64-bit hash. Two
 /// terms share a name with probability 2^-32 per pair of terms, so a sentence comparison
 /// (a few hundred pairs of terms) miscounts a shared word about once in ten million
-/// comparisons; the name depends on the word alone, as the weights do.
+/// comparisons; the name depends on the word alone, as the weights do. Two terms of one
+/// passage that share a name count as one (see [`weigh`]): a passage's names are a set.
 #[inline]
 pub(crate) fn term_name(hash: u64) -> u32 {
     (hash >> 32) as u32
@@ -304,11 +305,13 @@ pub fn weigh(passages: &Passages, is_boilerplate: impl Fn(Passage) -> bool) -> W
                 let of_kind = p.terms.iter().filter(move |t| t.is_function() == function);
                 of_kind.map(|t| term_name(t.hash()))
             };
+            // Distinct, so that comparisons count each shared name once (two terms of one
+            // passage rarely share a name: see [`term_name`]).
             out.terms.extend(names(false));
-            out.terms[start..].sort_unstable();
+            sort_distinct(&mut out.terms, start);
             content = out.terms.len();
             out.terms.extend(names(true));
-            out.terms[content..].sort_unstable();
+            sort_distinct(&mut out.terms, content);
             let functions = (out.terms.len() - content) as u32;
             function_total = functions * FUNCTION_WEIGHT;
             total = (content - start) as u32 * CONTENT_WEIGHT + function_total;
@@ -323,6 +326,19 @@ pub fn weigh(passages: &Passages, is_boilerplate: impl Fn(Passage) -> bool) -> W
         });
     }
     out
+}
+
+/// Sorts `names[from..]` and removes its repeats.
+fn sort_distinct(names: &mut Vec<u32>, from: usize) {
+    names[from..].sort_unstable();
+    let mut kept = from;
+    for i in from..names.len() {
+        if kept == from || names[i] != names[kept - 1] {
+            names[kept] = names[i];
+            kept += 1;
+        }
+    }
+    names.truncate(kept);
 }
 
 /// Weighted Jaccard of two passages' term sets (formula in the module docs).
@@ -810,6 +826,25 @@ mod tests {
         }
         // The pruning of held links was put to the test (the count is fixed by the seed).
         assert!(held_seen > 20, "{held_seen}");
+    }
+
+    /// Two words whose terms share a 32-bit name (found by search) count as one name, so a
+    /// sentence compared with itself scores exactly 1, with every intersection the blocks of
+    /// four make (tolerance: none).
+    #[test]
+    fn terms_sharing_a_name_count_once() {
+        let name = |w: &str| term_name(passages(w).get(0).terms[0].hash());
+        let (x, y) = ("zk17088q", "zk114802q");
+        assert_eq!(
+            name(&format!("{x} {x} {x} {x}.")),
+            name(&format!("{y} {y} {y} {y}."))
+        );
+        let text = format!("Officials {x} {y} Alphaville bravo charlie delta.");
+        let weighted = weigh(&passages(&text), |_| false);
+        let p = weighted.get(0);
+        assert!(p.terms[..p.content].windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(p.content, 6, "seven content words, two of them one name");
+        assert_eq!(similarity(p, p), 1.0);
     }
 
     #[test]

@@ -15,7 +15,9 @@ pub struct Scores {
     pub containment_b: f64,
 }
 
-/// The number of elements two sorted, repeat-free slices share. Cost: `O(|a| + |b|)`.
+/// The number of elements two sorted, repeat-free slices share (with repeats, the count is
+/// not defined: a block of four may count a repeated pair more than once). Cost:
+/// `O(|a| + |b|)`.
 #[inline(always)]
 pub fn intersection<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     const BLOCK: usize = 4;
