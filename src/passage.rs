@@ -145,7 +145,7 @@ impl<'a> Passage<'a> {
     /// otherwise; [`words`] then finds them in the text).
     #[inline]
     pub fn in_order(&self) -> Option<impl ExactSizeIterator<Item = (Term, bool)> + 'a> {
-        if self.order.is_empty() && self.words() > 0 {
+        if !self.recorded() {
             return None;
         }
         let terms = self.terms;
@@ -160,7 +160,7 @@ impl<'a> Passage<'a> {
     /// fact at least once in it, as [`Passage::in_order`] tells its words, into `out`; false
     /// (and `out` untouched) when its words' order was not recorded.
     pub(crate) fn term_facts(&self, out: &mut [bool; ORDERED_TERMS]) -> bool {
-        if self.order.is_empty() && self.words() > 0 {
+        if !self.recorded() {
             return false;
         }
         out[..self.terms.len()].fill(false);
@@ -170,6 +170,12 @@ impl<'a> Passage<'a> {
             }
         }
         true
+    }
+
+    /// Whether its words' order was recorded (see [`Passage::in_order`]).
+    #[inline]
+    fn recorded(&self) -> bool {
+        !self.order.is_empty() || self.words() == 0
     }
 
     /// How many words [`Passage::in_order`] gives (0 when it gives none).
@@ -238,7 +244,6 @@ impl Passages {
     /// Passage `i` (which must exist).
     #[inline]
     pub fn get(&self, i: usize) -> Passage<'_> {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         let order_start = if i == 0 {
             0
         } else {
@@ -246,7 +251,7 @@ impl Passages {
         };
         Passage {
             span: self.spans[i],
-            terms: &self.terms[start..self.ends[i] as usize],
+            terms: self.terms_of(i),
             fingerprint: self.fingerprints[i],
             record: self.records[i],
             order: &self.order[order_start..self.order_ends[i] as usize],
@@ -279,8 +284,7 @@ impl Passages {
     /// [`Passages::get`]`(i).terms.len()`, reading nothing else.
     #[inline]
     pub fn term_count(&self, i: usize) -> usize {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.ends[i] as usize - start
+        self.terms_of(i).len()
     }
 
     /// The passages in text order.

@@ -640,33 +640,16 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
     let (ua, ub) = (union(pa, ra.clone()), union(pb, rb.clone()));
     // The run's words are its sentences' (see `Run::recorded`), until trimming drops some.
-    let (mut whole_a, mut whole_b) = (wa.recorded && ua.facts, wb.recorded && ub.facts);
-    // The phrasing, as `phrasing_of` finds it; its 3-grams serve trimming too.
-    let n = if wa.words.len().min(wb.words.len()) >= 3 {
-        3
-    } else {
-        1
-    };
-    let (ga, gb) = (grams(&wa.words, n), grams(&wb.words, n));
-    let a_short = wa.words.len() <= wb.words.len();
-    let mut sorted_long = if a_short { gb.clone() } else { ga.clone() };
-    sorted_long.sort_unstable();
-    let phrased = contained(if a_short { &ga } else { &gb }, &sorted_long);
+    let (mut whole_a, mut whole_b) = (wa.recorded, wb.recorded);
+    // Its n-grams serve trimming too.
+    let phrases = Phrasing::of(&wa.words, &wb.words);
+    let phrased = phrases.value;
     let (((wa, sa), (wb, sb)), phrasing) = if How::of(phrased) == How::Verbatim {
-        let grams = if n == TRIM_GRAM {
-            let mut sorted_short = if a_short { ga.clone() } else { gb.clone() };
-            sorted_short.sort_unstable();
-            let (sorted_a, sorted_b) = if a_short {
-                (sorted_short, sorted_long)
-            } else {
-                (sorted_long, sorted_short)
-            };
-            [(ga, sorted_a), (gb, sorted_b)]
-        } else {
-            // Too short for a 3-gram: nothing to trim by.
-            [Default::default(), Default::default()]
-        };
-        let (x, y) = trimmed((wa, sa, (ta, pa, &ra)), (wb, sb, (tb, pb, &rb)), grams);
+        let (x, y) = trimmed(
+            (wa, sa, (ta, pa, &ra)),
+            (wb, sb, (tb, pb, &rb)),
+            phrases.for_trimming(),
+        );
         whole_a &= !x.2;
         whole_b &= !y.2;
         // Untrimmed, the phrasing stays.
@@ -899,8 +882,9 @@ fn ordinary_of(words: &[(passage::Term, bool)]) -> Ordinary {
     (ordinary, n)
 }
 
-/// [`Ordinary`] of a run of sentences from their [`Union`] (which must know its facts): the
-/// same as [`ordinary_of`] their words, without sorting them.
+/// [`Ordinary`] of a run of sentences from their [`Union`], when the run's words were all
+/// recorded ([`Run::recorded`]): the same as [`ordinary_of`] their words, without sorting
+/// them.
 fn ordinary_of_union(union: &Union) -> Ordinary {
     let content = union.terms.iter().filter(|(t, _)| !t.is_function());
     let n = content.clone().count();
@@ -914,22 +898,19 @@ fn ordinary_of_union(union: &Union) -> Ordinary {
 /// The distinct terms of a run of sentences, sorted, each with whether one of its
 /// occurrences there states a fact.
 struct Union {
+    /// The facts are known when every sentence's word order was recorded; else a term of an
+    /// unrecorded sentence says false.
     terms: Vec<(passage::Term, bool)>,
-    /// Whether the facts are known: every sentence's word order was recorded (else every
-    /// term says false).
-    facts: bool,
 }
 
 /// The [`Union`] of sentences `range`: their sorted term lists merged, one after another.
 fn union(passages: &Passages, range: Range<usize>) -> Union {
     let mut terms: Vec<(passage::Term, bool)> = Vec::new();
     let mut merged = Vec::new();
-    let mut facts = true;
     let mut flags = [false; passage::ORDERED_TERMS];
     for i in range {
         let sentence = passages.get(i);
         let known = sentence.term_facts(&mut flags);
-        facts &= known;
         let fact = |k: usize| known && flags[k];
         if terms.is_empty() {
             terms.extend(
@@ -972,7 +953,7 @@ fn union(passages: &Passages, range: Range<usize>) -> Union {
         );
         std::mem::swap(&mut terms, &mut merged);
     }
-    Union { terms, facts }
+    Union { terms }
 }
 
 /// See [`Reused::vocabulary`] and [`Reused::ordinary`], from each side's [`Ordinary`].
@@ -1058,12 +1039,59 @@ pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64
 
 /// [`phrasing`] of two runs of [`Words`].
 fn phrasing_of(a: &[(passage::Term, bool)], b: &[(passage::Term, bool)]) -> f64 {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let n = if short.len() >= 3 { 3 } else { 1 };
-    // A sorted list: a passage has tens to hundreds of 3-grams, so sorting beats hashing.
-    let mut long = grams(long, n);
-    long.sort_unstable();
-    contained(&grams(short, n), &long)
+    Phrasing::of(a, b).value
+}
+
+/// The [`phrasing`] of two runs of [`Words`] with the n-grams it was read from, which
+/// [`trimmed`] reads too.
+struct Phrasing {
+    value: f64,
+    /// n: 3, or 1 when a side has fewer than three words.
+    n: usize,
+    /// Each side's n-grams in text order.
+    grams: [Vec<u64>; 2],
+    /// Which side is the shorter (its n-grams are looked up in the other's).
+    short: usize,
+    /// The longer side's n-grams, sorted: a passage has tens to hundreds of 3-grams, so
+    /// sorting beats hashing.
+    sorted_long: Vec<u64>,
+}
+
+impl Phrasing {
+    fn of(a: &[(passage::Term, bool)], b: &[(passage::Term, bool)]) -> Phrasing {
+        let short = usize::from(a.len() > b.len());
+        let n = if a.len().min(b.len()) >= 3 { 3 } else { 1 };
+        let grams = [grams(a, n), grams(b, n)];
+        let mut sorted_long = grams[1 - short].clone();
+        sorted_long.sort_unstable();
+        Phrasing {
+            value: contained(&grams[short], &sorted_long),
+            n,
+            grams,
+            short,
+            sorted_long,
+        }
+    }
+
+    /// Each side's [`TRIM_GRAM`]-grams in text order and sorted, as [`trimmed`] takes them
+    /// (none when a side is too short for one: nothing to trim by).
+    fn for_trimming(self) -> [(Vec<u64>, Vec<u64>); 2] {
+        if self.n != TRIM_GRAM {
+            return Default::default();
+        }
+        let [a, b] = self.grams;
+        let mut sorted = [Vec::new(), Vec::new()];
+        sorted[1 - self.short] = self.sorted_long;
+        let mut short = if self.short == 0 {
+            a.clone()
+        } else {
+            b.clone()
+        };
+        short.sort_unstable();
+        sorted[self.short] = short;
+        let [sa, sb] = sorted;
+        [(a, sa), (b, sb)]
+    }
 }
 
 /// The hashes of the word `n`-grams of a run of words, in order.
@@ -1114,7 +1142,6 @@ mod tests {
         for start in 0..p.len() {
             for end in start + 1..=p.len() {
                 let u = union(&p, start..end);
-                assert!(u.facts);
                 let mut want: Vec<passage::Term> = (start..end)
                     .flat_map(|i| p.get(i).terms.iter().copied())
                     .collect();
