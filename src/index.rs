@@ -193,34 +193,36 @@ impl Index {
             u32::try_from(last).is_ok(),
             "an index holds at most u32::MAX documents"
         );
-        type Analysed = (Profile, Vec<u64>);
+        // Each document's profile, band keys and sentences with content words (the passage
+        // entries), found in parallel while its profile is in cache.
+        type Analysed = (Profile, Vec<u64>, Vec<u32>);
         let analysed: Vec<Analysed> = docs
             .par_iter()
             .map(|d| {
                 let profile = self.detector.profile(&d.text);
                 let keys = self.lsh.keys(&profile.signature);
+                let content = (0..profile.passages.len() as u32)
+                    .filter(|&i| profile.passages.get(i as usize).content().next().is_some())
+                    .collect();
                 progress();
-                (profile, keys)
+                (profile, keys, content)
             })
             .collect();
-        let counted: Vec<&Passages> = analysed.iter().map(|(p, _)| &p.passages).collect();
+        let counted: Vec<&Passages> = analysed.iter().map(|(p, _, _)| &p.passages).collect();
         self.stats.add_batch(&counted);
         drop(counted);
         let mut ids = Vec::with_capacity(docs.len());
         let mut band_rows = Vec::with_capacity(docs.len());
         let first_entry = self.passage_entries.len();
-        for (offset, (doc, (profile, keys))) in docs.iter().zip(analysed).enumerate() {
+        for (offset, (doc, (profile, keys, content))) in docs.iter().zip(analysed).enumerate() {
             let id = DocId((first + offset) as u32);
             ids.push(id);
             self.ids.insert(doc.id.clone(), id);
             if !profile.is_empty() {
                 self.by_text.entry(profile.text_hash).or_default().push(id);
                 band_rows.push((id, keys));
-                for (sentence, passage) in profile.passages.iter().enumerate() {
-                    if passage.content().next().is_some() {
-                        self.passage_entries.push((id, sentence as u32));
-                    }
-                }
+                self.passage_entries
+                    .extend(content.into_iter().map(|sentence| (id, sentence)));
             }
             self.profiles.push(profile);
         }
@@ -293,7 +295,8 @@ impl Index {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        pairs.retain(|&(a, b)| self.detector.worth_verifying(side(a).1, side(b).1));
+        let worth = |&(a, b): &(DocId, DocId)| self.detector.worth_verifying(side(a).1, side(b).1);
+        let pairs: Vec<(DocId, DocId)> = pairs.into_par_iter().filter(worth).collect();
         let tally = Tally::new(Stage::Duplicates, pairs.len(), progress);
         let mut found = self.verify_duplicates(&pairs, &tally);
         tally.finish();

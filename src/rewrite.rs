@@ -97,9 +97,6 @@ pub struct Stats {
     passage_df: Counts,
 }
 
-/// Documents counted per task of [`Stats::add_batch`], at least.
-const COUNT_CHUNK: usize = 4096;
-
 impl Stats {
     /// Empty statistics.
     pub fn new() -> Stats {
@@ -111,40 +108,24 @@ impl Stats {
         self.add_batch(&[passages]);
     }
 
-    /// Counts several documents, as [`Stats::add`] of each would: chunks of them are counted
-    /// in parallel and the counts merged.
+    /// Counts several documents, as [`Stats::add`] of each would: each document's distinct
+    /// fingerprints are gathered and sorted in parallel, and counted in one pass.
     pub fn add_batch(&mut self, docs: &[&Passages]) {
         use rayon::prelude::*;
-        type Counts = HashMap<u64, u32, ahash::RandomState>;
-        let chunk = COUNT_CHUNK.max(docs.len() / (4 * rayon::current_num_threads()) + 1);
-        let prints = docs
-            .par_chunks(chunk)
-            .map(|chunk| {
-                let mut counts = Counts::default();
-                let mut scratch = Vec::new();
-                for passages in chunk {
-                    for print in distinct_prints(passages, &mut scratch) {
-                        *counts.entry(*print).or_default() += 1;
-                    }
-                }
-                counts
-            })
-            .reduce(Counts::default, |mut a, b| {
-                for (key, n) in b {
-                    *a.entry(key).or_default() += n;
-                }
-                a
-            });
+        let mut prints: Vec<u64> = docs
+            .par_iter()
+            .flat_map_iter(|passages| distinct_prints(passages, &mut Vec::new()).to_vec())
+            .collect();
+        prints.par_sort_unstable();
+        let counted: Vec<(u64, u32)> = prints
+            .chunk_by(|x, y| x == y)
+            .map(|run| (run[0], run.len() as u32))
+            .collect();
+        drop(prints);
         self.docs += docs.len() as u32;
-        let added = prints.len();
-        for (f, n) in prints {
-            self.passage_df.add(f, n);
-        }
         // A large batch (a scan's, say) is merged now, so that lookups read one array; the
         // cost is then at most a few times that of the batch.
-        if added >= self.passage_df.len() / 4 {
-            self.passage_df.merge();
-        }
+        self.passage_df.add_sorted(&counted);
     }
 
     /// Takes one document's counts back out, as if it had never been added. The caller must

@@ -42,16 +42,32 @@ impl Counts {
         self.merge_if_large();
     }
 
+    /// Adds each `(key, n)` of `counted` (sorted by key, each key once). A batch at least as
+    /// large as a merge waits for ([`MERGE_MIN`], a quarter of the array) is merged into the
+    /// sorted array at once, in one pass; a smaller one waits with the other changes.
+    pub(crate) fn add_sorted(&mut self, counted: &[(u64, u32)]) {
+        debug_assert!(
+            counted.is_sorted_by(|x, y| x.0 < y.0),
+            "sorted, each key once"
+        );
+        if counted.len() < MERGE_MIN.max(self.sorted.len() / 4) {
+            for &(key, n) in counted {
+                self.add(key, n);
+            }
+            return;
+        }
+        if !self.changes.is_empty() {
+            self.merge();
+        }
+        let changes = counted.iter().map(|&(k, n)| (k, i64::from(n)));
+        self.merge_sorted(changes);
+    }
+
     /// Takes `n` from the count of `key`, which must be at least `n`.
     pub(crate) fn sub(&mut self, key: u64, n: u32) {
         debug_assert!(self.get(key) >= n, "a count goes below zero");
         *self.changes.entry(key).or_default() -= i64::from(n);
         self.merge_if_large();
-    }
-
-    /// The number of keys in the sorted array (those changed since the last merge aside).
-    pub(crate) fn len(&self) -> usize {
-        self.sorted.len()
     }
 
     /// An estimate of the heap memory held, in bytes.
@@ -71,6 +87,11 @@ impl Counts {
     pub(crate) fn merge(&mut self) {
         let mut changes: Vec<(u64, i64)> = self.changes.drain().collect();
         changes.sort_unstable();
+        self.merge_sorted(changes.into_iter());
+    }
+
+    /// Applies changes sorted by key, each key once, to the sorted array.
+    fn merge_sorted(&mut self, changes: impl ExactSizeIterator<Item = (u64, i64)>) {
         let key = |e: &[u32; 3]| u64::from(e[0]) << 32 | u64::from(e[1]);
         let old = std::mem::take(&mut self.sorted);
         let mut merged = Vec::with_capacity(old.len() + changes.len());
@@ -80,7 +101,7 @@ impl Counts {
                 merged.push([(k >> 32) as u32, k as u32, count]);
             }
         };
-        let mut changes = changes.into_iter().peekable();
+        let mut changes = changes.peekable();
         for e in old {
             while let Some(&(k, change)) = changes.peek().filter(|(k, _)| *k < key(&e)) {
                 push(k, change);
@@ -158,5 +179,38 @@ mod tests {
             counts.sorted.iter().all(|e| e[2] > 0),
             "no zero count is kept"
         );
+    }
+
+    /// Batches added sorted, large ones (merged at once) and small ones (waiting as changes)
+    /// in turn, over keys partly counted before: every count is the sum of what was added.
+    #[test]
+    fn sorted_batches_count_as_single_additions() {
+        let mut counts = Counts::default();
+        let mut want: HashMap<u64, u32> = HashMap::new();
+        for (round, size) in [40_000u64, 10, 30_000, 500, 100_000, 1]
+            .into_iter()
+            .enumerate()
+        {
+            let step = 3 + round as u64;
+            let batch: Vec<(u64, u32)> = (0..size)
+                .map(|i| {
+                    (
+                        (i * step).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                        1 + (i % 4) as u32,
+                    )
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            counts.add_sorted(&batch);
+            for &(k, n) in &batch {
+                *want.entry(k).or_default() += n;
+            }
+            let large = size as usize >= MERGE_MIN;
+            assert_eq!(counts.changes.is_empty(), large, "round {round}");
+            for (&k, &n) in &want {
+                assert_eq!(counts.get(k), n, "round {round}");
+            }
+        }
     }
 }
