@@ -148,10 +148,11 @@ fn write_json_with(
     writeln!(out)
 }
 
-/// One record as a line.
-fn line(out: &mut dyn Write, record: &impl Serialize) -> io::Result<()> {
+/// One record as a line. Generic in the writer, so that formatting into a `Vec<u8>` (as
+/// the parallel blocks do) appends each piece in place rather than through a `dyn Write`.
+fn line<W: Write + ?Sized>(out: &mut W, record: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
-    writeln!(out)
+    out.write_all(b"\n")
 }
 
 /// A score rounded to 4 decimals, so output is short and stable.
