@@ -436,6 +436,7 @@ impl Detector {
         b: Side,
         aligner_a: &rewrite::Aligner,
         weighted_b: &rewrite::WeightedPassages,
+        memo: Option<&reuse::Memo>,
     ) -> Option<Judged> {
         if a.1.is_empty() || b.1.is_empty() {
             return None;
@@ -444,7 +445,7 @@ impl Detector {
         if alignment.candidates.is_empty() {
             return None;
         }
-        let judged = self.judge(a, b, (aligner_a.passages(), weighted_b), alignment);
+        let judged = self.judge(a, b, (aligner_a.passages(), weighted_b), alignment, memo);
         judged.flagged.then_some(judged)
     }
 
@@ -458,17 +459,20 @@ impl Detector {
         b: Side,
         (wa, wb): (&rewrite::WeightedPassages, &rewrite::WeightedPassages),
         alignment: rewrite::Alignment,
+        memo: Option<&reuse::Memo>,
     ) -> Judged {
         // Passages are grouped along one document first: judged in one order (by id), so a
         // pair gets one verdict whichever document is the probe.
         if (&b.0.id, &b.0.text) < (&a.0.id, &a.0.text) {
-            return self.judge(b, a, (wb, wa), alignment.swapped()).swapped();
+            return self
+                .judge(b, a, (wb, wa), alignment.swapped(), memo)
+                .swapped();
         }
         let (sa, sb) = (
             (a.0.text.as_str(), &a.1.passages, wa),
             (b.0.text.as_str(), &b.1.passages, wb),
         );
-        let groups = reuse::grouped(&alignment, sa, sb);
+        let groups = reuse::grouped(&alignment, sa, sb, memo);
         let k = self.config.shingle_size;
         let (na, nb) = (a.1.words(k), b.1.words(k));
         let with_shares = |mut reused: Vec<Reused>| {
@@ -492,7 +496,8 @@ impl Detector {
             // What the report shows: the passages that stand alone, condensed ones joined.
             let score = verdict::STANDING_SCORE;
             let standing = verdict::standing(groups, |g| &g.passage, (na, nb), score);
-            reused = with_shares(reuse::condensed(standing, &alignment.candidates, sa, sb));
+            let seeds = &alignment.candidates;
+            reused = with_shares(reuse::condensed(standing, seeds, sa, sb, memo));
         }
         Judged {
             alignment,

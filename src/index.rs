@@ -364,6 +364,8 @@ impl Index {
             .flat_map_iter(|run| {
                 let a = run[0].0;
                 let aligner = rewrite::Aligner::new(&weighted[a.as_usize()]);
+                // The same ranges of `a`'s sentences recur from pair to pair of its run.
+                let memo = crate::reuse::Memo::new(&side(a).1.passages);
                 let found = run
                     .iter()
                     .enumerate()
@@ -373,9 +375,13 @@ impl Index {
                             crate::detect::prefetch_side(side(next));
                         }
                         let wb = &weighted[b.as_usize()];
-                        let alignment =
-                            self.detector
-                                .check_rewrite(side(a), side(b), &aligner, wb)?;
+                        let alignment = self.detector.check_rewrite(
+                            side(a),
+                            side(b),
+                            &aligner,
+                            wb,
+                            Some(&memo),
+                        )?;
                         Some(((a, b), alignment))
                     })
                     .collect::<Vec<_>>();
@@ -506,7 +512,7 @@ impl Index {
             self.detector.weigh(&sb.1.passages, &boilerplate),
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
-        let judged = self.detector.judge(sa, sb, (&wa, &wb), alignment);
+        let judged = self.detector.judge(sa, sb, (&wa, &wb), alignment, None);
         let flagged = judged.flagged;
         let mut found = self
             .detector

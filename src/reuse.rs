@@ -53,7 +53,13 @@
 //! assert_eq!(p.how, How::Verbatim);
 //! ```
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+mod side;
+
+pub(crate) use side::Memo;
+use side::{SideWords, phrasing_of_sides};
 
 use crate::document::Span;
 use crate::passage::{self, Passages};
@@ -234,7 +240,7 @@ pub type Side<'a> = (&'a str, &'a Passages, &'a WeightedPassages);
 
 /// The reused passages of two documents from their alignment, in the order of the first.
 pub fn passages(alignment: &Alignment, a: Side, b: Side) -> Vec<Reused> {
-    grouped(alignment, a, b)
+    grouped(alignment, a, b, None)
         .into_iter()
         .map(|g| g.passage)
         .collect()
@@ -248,7 +254,12 @@ pub(crate) struct Group {
 }
 
 /// [`passages`], each with its links, so that [`condensed`] can join them.
-pub(crate) fn grouped(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): Side) -> Vec<Group> {
+pub(crate) fn grouped(
+    alignment: &Alignment,
+    (ta, pa, wa): Side,
+    (tb, pb, wb): Side,
+    memo: Option<&Memo>,
+) -> Vec<Group> {
     let (a, b) = ((ta, pa), (tb, pb));
     let mut groups = clusters(&alignment.candidates);
     for g in &mut groups {
@@ -292,7 +303,7 @@ pub(crate) fn grouped(alignment: &Alignment, (ta, pa, wa): Side, (tb, pb, wb): S
         if !qualifies(&g) {
             continue;
         }
-        let passage = passage_of(&g, a, b);
+        let passage = passage_of(&g, a, b, memo);
         if passage.is_list() {
             continue;
         }
@@ -407,10 +418,11 @@ pub(crate) fn condensed(
     seeds: &[Link],
     (ta, pa, _): Side,
     (tb, pb, _): Side,
+    memo: Option<&Memo>,
 ) -> Vec<Reused> {
     let reported: Vec<(Vec<Link>, Reused)> = groups
         .into_iter()
-        .map(|g| core(g, seeds, (ta, pa), (tb, pb)))
+        .map(|g| core(g, seeds, (ta, pa), (tb, pb), memo))
         .collect();
     let ranges: Vec<Ranges> = reported
         .iter()
@@ -429,7 +441,7 @@ pub(crate) fn condensed(
             links.extend(more);
         }
         links.sort_by_key(|l| (l.a, l.b));
-        out.push(passage_of(&links, (ta, pa), (tb, pb)));
+        out.push(passage_of(&links, (ta, pa), (tb, pb), memo));
     }
     out
 }
@@ -447,11 +459,12 @@ fn core(
     seeds: &[Link],
     a: (&str, &Passages),
     b: (&str, &Passages),
+    memo: Option<&Memo>,
 ) -> (Vec<Link>, Reused) {
     if group.passage.how == How::Verbatim {
         let core = seeded_core(&group.links, seeds).filter(|c| qualifies(c, a, b));
         if let Some(core) = core {
-            let passage = passage_of(&core, a, b);
+            let passage = passage_of(&core, a, b, memo);
             if passage.how == How::Verbatim {
                 return (core, passage);
             }
@@ -630,37 +643,41 @@ fn quoted(group: &[Link], pa: &Passages, pb: &Passages) -> f64 {
     share(pa, |l| l.a).min(share(pb, |l| l.b))
 }
 
-/// The passage a group makes.
-fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Passages)) -> Reused {
+/// The passage a group makes. A side whose passages are `memo`'s is read from it.
+fn passage_of(
+    group: &[Link],
+    (ta, pa): (&str, &Passages),
+    (tb, pb): (&str, &Passages),
+    memo: Option<&Memo>,
+) -> Reused {
     let (ra, rb) = (range(group, |l| l.a), range(group, |l| l.b));
     let span = |p: &Passages, r: &std::ops::Range<usize>| {
         Span::new(p.span(r.start).start, p.span(r.end - 1).end)
     };
     let (sa, sb) = (span(pa, &ra), span(pb, &rb));
-    let (wa, wb) = (words_of(ta, pa, ra.clone()), words_of(tb, pb, rb.clone()));
-    let (ua, ub) = (union(pa, ra.clone()), union(pb, rb.clone()));
-    // The run's words are its sentences' (see `Run::recorded`), until trimming drops some.
-    let (mut whole_a, mut whole_b) = (wa.recorded, wb.recorded);
-    // Its n-grams serve trimming too.
-    let phrases = Phrasing::of(&wa.words, &wb.words);
-    let phrased = phrases.value;
-    let (((wa, sa), (wb, sb)), phrasing) = if How::of(phrased) == How::Verbatim {
-        let (x, y) = trimmed(
-            (wa, sa, (ta, pa, &ra)),
-            (wb, sb, (tb, pb, &rb)),
-            phrases.for_trimming(),
-        );
-        whole_a &= !x.2;
-        whole_b &= !y.2;
-        // Untrimmed, the phrasing stays.
-        let phrasing = if x.2 || y.2 {
-            phrasing_of(&x.0, &y.0)
-        } else {
-            phrased
-        };
-        (((x.0, x.1), (y.0, y.1)), phrasing)
+    let (xa, xb) = (
+        SideWords::read(memo, ta, pa, ra.clone()),
+        SideWords::read(memo, tb, pb, rb.clone()),
+    );
+    let phrased = phrasing_of_sides(&xa, &xb);
+    // A verbatim passage is trimmed to the words it shares at its ends (see `trimmed`);
+    // `None` for a side left whole.
+    let (cut_a, cut_b) = if How::of(phrased) == How::Verbatim {
+        trimmed((&xa, sa, (ta, pa, &ra)), (&xb, sb, (tb, pb, &rb)))
     } else {
-        (((wa.words, sa), (wb.words, sb)), phrased)
+        (None, None)
+    };
+    let (wa, sa) = cut_a
+        .as_ref()
+        .map_or((xa.run.words.as_slice(), sa), |(w, s)| (w.as_slice(), *s));
+    let (wb, sb) = cut_b
+        .as_ref()
+        .map_or((xb.run.words.as_slice(), sb), |(w, s)| (w.as_slice(), *s));
+    // Untrimmed, the phrasing stays.
+    let phrasing = if cut_a.is_some() || cut_b.is_some() {
+        phrasing_of(wa, wb)
+    } else {
+        phrased
     };
     // Each sentence of `a` by its best link, weighted by its words.
     let (mut weighted, mut weight) = (0.0, 0.0);
@@ -674,20 +691,17 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
         weight += w;
     }
     let similarity = if weight > 0.0 { weighted / weight } else { 0.0 };
-    let (overlap, containment) = bags(&ua.terms, &ub.terms);
-    let side = |whole: bool, union: &Union, words: &Words| {
-        if whole {
-            ordinary_of_union(union)
-        } else {
-            ordinary_of(words)
+    let (overlap, containment) = bags(&xa.union.terms, &xb.union.terms);
+    // A side's words are its sentences' (see `Run::recorded`) unless trimming dropped some.
+    fn side<'x>(x: &'x SideWords, cut: &Cut) -> (Cow<'x, Ordinary>, f64) {
+        match cut {
+            Some((words, _)) => (Cow::Owned(ordinary_of(words)), function_share(words)),
+            None => (Cow::Borrowed(&x.ordinary), x.function),
         }
-    };
-    let (vocabulary, ordinary) = vocabulary(side(whole_a, &ua, &wa), side(whole_b, &ub, &wb));
-    let function_share = |w: &Words| {
-        let n = w.iter().filter(|(t, _)| t.is_function()).count();
-        n as f64 / w.len().max(1) as f64
-    };
-    let function = function_share(&wa).max(function_share(&wb));
+    }
+    let ((oa, fa), (ob, fb)) = (side(&xa, &cut_a), side(&xb, &cut_b));
+    let (vocabulary, ordinary) = vocabulary(&oa, &ob);
+    let function = fa.max(fb);
     let quoted = quoted(group, pa, pb);
     Reused {
         a: sa,
@@ -714,6 +728,12 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
     }
 }
 
+/// Share of function words among a run of words.
+fn function_share(words: &[(passage::Term, bool)]) -> f64 {
+    let n = words.iter().filter(|(t, _)| t.is_function()).count();
+    n as f64 / words.len().max(1) as f64
+}
+
 /// The words of two sides of a passage without the words at either end that start no word
 /// 3-gram of the other side: a passage is made of whole sentences, and a copy often starts
 /// or ends inside one (the copier's own words before or after). Only for verbatim passages:
@@ -721,49 +741,50 @@ fn passage_of(group: &[Link], (ta, pa): (&str, &Passages), (tb, pb): (&str, &Pas
 /// pairs, trimming obfuscated passages too, by 3-grams or by shared content words, cost
 /// more recall than it gained precision). A side is trimmed within its first and last
 /// sentences only, so a sentence that holds nothing of the other side is kept when it lies
-/// inside the passage. Each side comes with its span and the sentences it was read from,
-/// and goes with its span and whether it was trimmed; `grams` are each side's word
-/// [`TRIM_GRAM`]-grams ([`grams`]) in text order and sorted.
-fn trimmed(
-    a: (Run, Span, At),
-    b: (Run, Span, At),
-    [(ga, sa), (gb, sb)]: [(Vec<u64>, Vec<u64>); 2],
-) -> ((Words, Span, bool), (Words, Span, bool)) {
+/// inside the passage. Each side comes with its span and the sentences it was read from;
+/// what comes back for it is its words and span when it was trimmed, `None` when it is
+/// whole. Each side's word [`TRIM_GRAM`]-grams are looked up in the other's.
+fn trimmed(a: (&SideWords, Span, At), b: (&SideWords, Span, At)) -> (Cut, Cut) {
     const N: usize = TRIM_GRAM;
-    let cut =
-        |(run, span, (text, passages, range)): (Run, Span, At), own: &[u64], other: &[u64]| {
-            let shared = |k: &usize| other.binary_search(&own[*k]).is_ok();
-            let (Some(lo), Some(hi)) = ((0..own.len()).find(shared), (0..own.len()).rfind(shared))
-            else {
-                return (run.words, span, false);
-            };
-            let len = run.words.len();
-            // A 3-gram spans three words: the last one shared ends two words on. Never past the
-            // end of the first sentence, nor before the start of the last.
-            let lo = lo.min(run.first.saturating_sub(1));
-            let hi = (hi + N)
-                .min(len)
-                .max((len + 1).saturating_sub(run.last).min(len));
-            if lo == 0 && hi == len {
-                return (run.words, span, false);
-            }
-            // An end not cut keeps the sentence's punctuation and closing quotes; a cut one is
-            // found among the words of its sentence.
-            let word = |i: usize, k: usize| passage::words(text, passages.span(i))[k].0;
-            let start = if lo == 0 {
-                span.start
-            } else {
-                word(range.start, lo).start
-            };
-            let end = if hi == len {
-                span.end
-            } else {
-                word(range.end - 1, hi - 1 - (len - run.last)).end
-            };
-            (run.words[lo..hi].to_vec(), Span::new(start, end), true)
+    if a.0.grams.is_empty() || b.0.grams.is_empty() {
+        return (None, None); // a side too short for a 3-gram: nothing to trim by
+    }
+    let cut = |(side, span, (text, passages, range)): (&SideWords, Span, At), other: &[u64]| {
+        let (run, own) = (&side.run, &side.grams);
+        let shared = |k: &usize| other.binary_search(&own[*k]).is_ok();
+        let (lo, hi) = ((0..own.len()).find(shared)?, (0..own.len()).rfind(shared)?);
+        let len = run.words.len();
+        // A 3-gram spans three words: the last one shared ends two words on. Never past the
+        // end of the first sentence, nor before the start of the last.
+        let lo = lo.min(run.first.saturating_sub(1));
+        let hi = (hi + N)
+            .min(len)
+            .max((len + 1).saturating_sub(run.last).min(len));
+        if lo == 0 && hi == len {
+            return None;
+        }
+        // An end not cut keeps the sentence's punctuation and closing quotes; a cut one is
+        // found among the words of its sentence.
+        let word = |i: usize, k: usize| passage::words(text, passages.span(i))[k].0;
+        let start = if lo == 0 {
+            span.start
+        } else {
+            word(range.start, lo).start
         };
-    (cut(a, &ga, &sb), cut(b, &gb, &sa))
+        let end = if hi == len {
+            span.end
+        } else {
+            word(range.end - 1, hi - 1 - (len - run.last)).end
+        };
+        Some((run.words[lo..hi].to_vec(), Span::new(start, end)))
+    };
+    let (sorted_a, sorted_b) = (a.0.sorted(), b.0.sorted());
+    (cut(a, sorted_b), cut(b, sorted_a))
 }
+
+/// One side of a passage as [`trimmed`] leaves it: its words and span when trimmed, `None`
+/// when whole.
+type Cut = Option<(Words, Span)>;
 
 /// The word n-grams by which [`trimmed`] finds where a verbatim copy starts and ends.
 const TRIM_GRAM: usize = 3;
@@ -957,7 +978,7 @@ fn union(passages: &Passages, range: Range<usize>) -> Union {
 }
 
 /// See [`Reused::vocabulary`] and [`Reused::ordinary`], from each side's [`Ordinary`].
-fn vocabulary(x: Ordinary, y: Ordinary) -> (f64, f64) {
+fn vocabulary(x: &Ordinary, y: &Ordinary) -> (f64, f64) {
     let share = |(o, n): &Ordinary| {
         if *n == 0 {
             0.0
@@ -965,11 +986,11 @@ fn vocabulary(x: Ordinary, y: Ordinary) -> (f64, f64) {
             o.len() as f64 / *n as f64
         }
     };
-    let ordinary = share(&x).max(share(&y));
+    let ordinary = share(x).max(share(y));
     let (small, large) = if x.0.len() <= y.0.len() {
-        (&x, &y)
+        (x, y)
     } else {
-        (&y, &x)
+        (y, x)
     };
     // Over all its content words, so that a passage of names and numbers with a word or two
     // between them (a team line-up, a list of results) scores low, not 1.
@@ -1039,59 +1060,16 @@ pub fn phrasing(a: &[(Span, passage::Term)], b: &[(Span, passage::Term)]) -> f64
 
 /// [`phrasing`] of two runs of [`Words`].
 fn phrasing_of(a: &[(passage::Term, bool)], b: &[(passage::Term, bool)]) -> f64 {
-    Phrasing::of(a, b).value
-}
-
-/// The [`phrasing`] of two runs of [`Words`] with the n-grams it was read from, which
-/// [`trimmed`] reads too.
-struct Phrasing {
-    value: f64,
-    /// n: 3, or 1 when a side has fewer than three words.
-    n: usize,
-    /// Each side's n-grams in text order.
-    grams: [Vec<u64>; 2],
-    /// Which side is the shorter (its n-grams are looked up in the other's).
-    short: usize,
-    /// The longer side's n-grams, sorted: a passage has tens to hundreds of 3-grams, so
-    /// sorting beats hashing.
-    sorted_long: Vec<u64>,
-}
-
-impl Phrasing {
-    fn of(a: &[(passage::Term, bool)], b: &[(passage::Term, bool)]) -> Phrasing {
-        let short = usize::from(a.len() > b.len());
-        let n = if a.len().min(b.len()) >= 3 { 3 } else { 1 };
-        let grams = [grams(a, n), grams(b, n)];
-        let mut sorted_long = grams[1 - short].clone();
-        sorted_long.sort_unstable();
-        Phrasing {
-            value: contained(&grams[short], &sorted_long),
-            n,
-            grams,
-            short,
-            sorted_long,
-        }
-    }
-
-    /// Each side's [`TRIM_GRAM`]-grams in text order and sorted, as [`trimmed`] takes them
-    /// (none when a side is too short for one: nothing to trim by).
-    fn for_trimming(self) -> [(Vec<u64>, Vec<u64>); 2] {
-        if self.n != TRIM_GRAM {
-            return Default::default();
-        }
-        let [a, b] = self.grams;
-        let mut sorted = [Vec::new(), Vec::new()];
-        sorted[1 - self.short] = self.sorted_long;
-        let mut short = if self.short == 0 {
-            a.clone()
-        } else {
-            b.clone()
-        };
-        short.sort_unstable();
-        sorted[self.short] = short;
-        let [sa, sb] = sorted;
-        [(a, sa), (b, sb)]
-    }
+    let n = if a.len().min(b.len()) >= TRIM_GRAM {
+        TRIM_GRAM
+    } else {
+        1
+    };
+    let (short, long) = if a.len() > b.len() { (b, a) } else { (a, b) };
+    // A passage has tens to hundreds of 3-grams, so sorting beats hashing.
+    let mut sorted_long = grams(long, n);
+    sorted_long.sort_unstable();
+    contained(&grams(short, n), &sorted_long)
 }
 
 /// The hashes of the word `n`-grams of a run of words, in order.
@@ -1234,16 +1212,67 @@ mod tests {
         assert!((EXTEND_SIMILARITY..0.3).contains(&edge), "{edge}");
         let alignment = rewrite::align(&wa, &wb, 0.3);
         let (sa, sb) = ((a.as_str(), &pa, &wa), (b.as_str(), &pb, &wb));
-        let groups = grouped(&alignment, sa, sb);
+        let groups = grouped(&alignment, sa, sb, None);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].passage.how, How::Verbatim);
         assert_eq!(
             groups[0].passage.a.start, 0,
             "extension took in the first sentences"
         );
-        let reported = condensed(groups, &alignment.candidates, sa, sb);
+        let reported = condensed(groups, &alignment.candidates, sa, sb, None);
         let starts = (reported[0].a.start, reported[0].b.start);
         assert_eq!(starts, (a.len() - lift.len(), b.len() - lift.len()));
+    }
+
+    /// One document judged against several, its sides read from a memo as a scan does,
+    /// gives the passages it gives without one, on either side of a pair, verbatim or
+    /// edited.
+    #[test]
+    fn a_memo_changes_no_passage() {
+        let lift = "The regional council approved a new budget for public schools on Monday \
+            evening after a long debate. Teachers will receive higher salaries starting from \
+            the autumn term next year, the council said. Parents had protested outside the town \
+            hall for three weeks before the vote was finally taken.";
+        let edited = "The regional council passed a new budget for state schools on Monday \
+            night after a long debate. Teachers are to get higher pay starting from the autumn \
+            term next year, the council said. Parents protested outside the town hall for \
+            three weeks before the vote was taken.";
+        let a = format!("Rain is expected all week in the north. {lift} Roads stay closed.");
+        let others = [
+            format!("The unions met the council twice. {lift}"),
+            format!("In other news today. {edited} More follows."),
+            format!("{lift} Sport follows after the break."),
+        ];
+        let pa = passage::passages(&a);
+        let wa = rewrite::weigh(&pa, |_| false);
+        let memo = Memo::new(&pa);
+        let mut found = 0;
+        for b in &others {
+            let pb = passage::passages(b);
+            let wb = rewrite::weigh(&pb, |_| false);
+            let (sa, sb) = ((a.as_str(), &pa, &wa), (b.as_str(), &pb, &wb));
+            for (x, y, alignment) in [
+                (sa, sb, rewrite::align(&wa, &wb, 0.3)),
+                (sb, sa, rewrite::align(&wb, &wa, 0.3)),
+            ] {
+                let report = |memo: Option<&Memo>| {
+                    let groups = grouped(&alignment, x, y, memo);
+                    let passages: Vec<Reused> = groups.iter().map(|g| g.passage.clone()).collect();
+                    (
+                        passages,
+                        condensed(groups, &alignment.candidates, x, y, memo),
+                    )
+                };
+                let without = report(None);
+                assert_eq!(report(Some(&memo)), without, "{b}");
+                found += without.0.len();
+            }
+        }
+        assert!(
+            found >= 6,
+            "every pair shares a passage, both ways: {found}"
+        );
+        assert!(!memo.is_empty(), "the memo was used");
     }
 
     #[test]
@@ -1338,9 +1367,12 @@ mod tests {
         );
         let alignment = rewrite::align(&wa, &wb, 0.3);
         let (sa, sb) = ((a.as_str(), &pa, &wa), (b.as_str(), &pb, &wb));
-        let groups = grouped(&alignment, sa, sb);
+        let groups = grouped(&alignment, sa, sb, None);
         assert_eq!(groups.len(), 2, "the gap in the source splits the links");
-        (condensed(groups, &alignment.candidates, sa, sb), b.len())
+        (
+            condensed(groups, &alignment.candidates, sa, sb, None),
+            b.len(),
+        )
     }
 
     /// Join runs of groups given as (a, b) sentence ranges.

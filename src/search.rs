@@ -118,8 +118,13 @@ pub(crate) fn query(
                     return None;
                 }
                 let aligner = rewrite::Aligner::new(&weighted);
-                let alignment =
-                    detector.check_rewrite(indexed, (doc, probe), &aligner, &weighted_probe)?;
+                let alignment = detector.check_rewrite(
+                    indexed,
+                    (doc, probe),
+                    &aligner,
+                    &weighted_probe,
+                    None,
+                )?;
                 let set = detector.shingle_set(&indexed.0.text);
                 let found = detector.rewrite_match(
                     indexed,
