@@ -534,7 +534,7 @@ impl Detector {
         &self,
         a: Side,
         b: Side,
-        judged: &Judged,
+        judged: Judged,
         set_a: &[u64],
         set_b: &[u64],
     ) -> Match {
@@ -597,7 +597,7 @@ impl Detector {
         let verdict = Verdict {
             coverage,
             score: judged.score,
-            reused: judged.reused.clone(),
+            reused: judged.reused,
         };
         self.matched(kind, a, b, &scores, passages, Some(verdict))
     }

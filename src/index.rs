@@ -402,9 +402,10 @@ impl Index {
             .map(|&d| self.detector.shingle_set(&side(d).0.text))
             .collect();
         let set = |d: DocId| &sets[involved.binary_search(&d).expect("involved")];
+        // Each verdict is moved into its match, and what is left of it freed, in parallel.
         let rewritten: Vec<((DocId, DocId), Match)> = aligned
-            .par_iter()
-            .map(|&((a, b), ref alignment)| {
+            .into_par_iter()
+            .map(|((a, b), alignment)| {
                 let found =
                     self.detector
                         .rewrite_match(side(a), side(b), alignment, set(a), set(b));
@@ -513,10 +514,10 @@ impl Index {
         );
         let alignment = rewrite::align(&wa, &wb, self.detector.config.passage_threshold);
         let judged = self.detector.judge(sa, sb, (&wa, &wb), alignment, None);
-        let flagged = judged.flagged;
+        let (flagged, features) = (judged.flagged, judged.features);
         let mut found = self
             .detector
-            .rewrite_match(sa, sb, &judged, &ea.set, &eb.set);
+            .rewrite_match(sa, sb, judged, &ea.set, &eb.set);
         if !flagged {
             // A pair not flagged has no source: `a` and `b` stay as given.
             if found.a != sa.0.id {
@@ -527,7 +528,7 @@ impl Index {
         Some(Comparison {
             flagged,
             found,
-            features: Some(judged.features),
+            features: Some(features),
         })
     }
 

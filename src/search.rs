@@ -129,7 +129,7 @@ pub(crate) fn query(
                 let found = detector.rewrite_match(
                     indexed,
                     (doc, probe),
-                    &alignment,
+                    alignment,
                     &set,
                     &probe_exact.set,
                 );
