@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     no_huge_pages();
+    slow_purge();
     cli::run()
 }
 
@@ -23,5 +24,58 @@ fn no_huge_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+/// mimalloc's option `purge_delay` (`mi_option_purge_delay` in the `mi_option_e` enum of
+/// mimalloc 2's `mimalloc.h`, which the crate's `v2` feature builds: the sixteenth option).
+#[cfg(feature = "mimalloc")]
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+#[cfg(feature = "mimalloc")]
+unsafe extern "C" {
+    /// Sets a mimalloc option (linked from the library the `mimalloc` crate builds).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    /// Reads a mimalloc option.
+    #[cfg(test)]
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+}
+
+/// Memory a phase of the work frees is given back to the OS a second after it was freed,
+/// not 10 ms after (mimalloc's default): a scan frees and allocates in waves (one block of
+/// pairs, one stage after another), so memory returned at once was soon faulted back in,
+/// page by page. On the 100,000-article bench corpus, page faults went from 452,000 to
+/// 352,000 and CPU time fell about 3% (5 interleaved runs), for 65 MB more at the peak
+/// (1.41 GB). Memory that stays unused is still returned.
+fn slow_purge() {
+    #[cfg(feature = "mimalloc")]
+    // SAFETY: mi_option_set takes plain integers; the option is a valid index of
+    // mimalloc 2's option table (checked by the test below).
+    unsafe {
+        mi_option_set(MI_OPTION_PURGE_DELAY, 1000);
+    }
+}
+
+#[cfg(all(test, feature = "mimalloc"))]
+mod tests {
+    use super::*;
+
+    /// The option set is the purge delay: in mimalloc 2's table it has the default 10 (ms)
+    /// and sits between `eager_commit_delay` (default 1) and `use_numa_nodes` (default 0).
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        if std::env::vars_os().any(|(k, _)| k.to_string_lossy().starts_with("MIMALLOC_")) {
+            return; // the environment may have changed the defaults
+        }
+        // SAFETY: reads options of the table (see `slow_purge`).
+        let defaults = unsafe { [-1, 0, 1].map(|d| mi_option_get(MI_OPTION_PURGE_DELAY + d)) };
+        assert_eq!(
+            defaults,
+            [1, 10, 0],
+            "mimalloc 2's defaults around the purge delay"
+        );
+        slow_purge();
+        // SAFETY: as above.
+        assert_eq!(unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }, 1000);
     }
 }
