@@ -337,18 +337,23 @@ impl Index {
                 let (doc, i) = self.passage_entries[entry.as_usize()];
                 weighted[doc.as_usize()].get(i as usize)
             };
-            // Parts are in document order, and a document pair's run lies in one part.
-            let of_part = |part: &Vec<lsh::EntryPair>| -> Vec<(DocId, DocId)> {
-                part.chunk_by(|x, y| x.0 == y.0)
+            // Parts are in document order, and a document pair's run lies in one part: the
+            // pairs of one document pair share the high half of their order.
+            let of_part = |part: &Vec<u128>| -> Vec<(DocId, DocId)> {
+                part.chunk_by(|x, y| x >> 64 == y >> 64)
+                    .map(|run| (lsh::pair_of_order(run[0]).0, run))
                     // A run too short to qualify needs no similarity computed.
-                    .filter(|run| run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(&run[0].0))
-                    .filter(|run| {
-                        let similar = run
-                            .iter()
-                            .map(|&(_, (ea, eb))| (sentence(ea), sentence(eb)));
+                    .filter(|(docs, run)| {
+                        run.len() >= MIN_PASSAGE_PAIRS && !duplicates.contains(docs)
+                    })
+                    .filter(|(_, run)| {
+                        let similar = run.iter().map(|&order| {
+                            let (ea, eb) = lsh::pair_of_order(order).1;
+                            (sentence(ea), sentence(eb))
+                        });
                         self.detector.enough_similar(similar)
                     })
-                    .map(|run| run[0].0)
+                    .map(|(docs, _)| docs)
                     .collect()
             };
             let found: Vec<Vec<(DocId, DocId)>> = hits.par_iter().map(of_part).collect();
@@ -609,16 +614,16 @@ impl Index {
     /// Every pair of `entries` of distinct documents whose sentences share a passage bucket,
     /// as [`Lsh::owner_entry_pairs`] gives them for tables holding only those entries, but
     /// found by sorting each band's keys ([`lsh::band_collisions`]): no table is built, and
-    /// only [`KEY_GROUP`] bands' keys are held at a time. The pairs come sorted, in parts
-    /// (ranges of first documents, in order): each band's pairs are scattered into the
-    /// parts, and each part, small enough to stay in cache, is sorted and cleared of pairs
-    /// that collide in several bands on its own.
+    /// only [`KEY_GROUP`] bands' keys are held at a time. The pairs come as their
+    /// [`lsh::pair_order`], sorted, in parts (ranges of first documents, in order): each
+    /// band's pairs are scattered into the parts, and each part, small enough to stay in
+    /// cache, is sorted and cleared of pairs that collide in several bands on its own.
     fn colliding_sentences(
         &self,
         entries: &[DocId],
         first: &Range<u32>,
         tally: &Tally,
-    ) -> Vec<Vec<lsh::EntryPair>> {
+    ) -> Vec<Vec<u128>> {
         let owner = |entry: DocId| self.passage_entries[entry.as_usize()].0;
         let keep = |doc: DocId| first.contains(&doc.0);
         // About 20 pairs an entry (14 on the bench corpus, 25 on the generated one): parts
@@ -665,11 +670,13 @@ impl Index {
                 .collect();
             hits.par_iter_mut().enumerate().for_each(|(p, held)| {
                 // The new pairs are sorted alone and merged into those held, which are.
-                let mut new = Vec::new();
+                // Sorted as numbers (see `lsh::pair_order`): plain comparisons, no key to
+                // compute for each one.
+                let mut new: Vec<u128> = Vec::new();
                 for (starts, pairs) in &found {
-                    new.extend_from_slice(&pairs[starts[p]..starts[p + 1]]);
+                    new.extend(pairs[starts[p]..starts[p + 1]].iter().map(lsh::pair_order));
                 }
-                new.sort_unstable_by_key(lsh::pair_order);
+                new.sort_unstable();
                 new.dedup();
                 *held = lsh::merged(std::mem::take(held), new);
             });

@@ -158,9 +158,16 @@ pub fn pair_order(&((a, b), (x, y)): &EntryPair) -> u128 {
     u128::from(a.0) << 96 | u128::from(b.0) << 64 | u128::from(x.0) << 32 | u128::from(y.0)
 }
 
-/// The union of two lists of pairs, each sorted by [`pair_order`] without repeats: sorted,
-/// without repeats. Cost: one pass over both.
-pub fn merged(a: Vec<EntryPair>, b: Vec<EntryPair>) -> Vec<EntryPair> {
+/// The [`EntryPair`] whose [`pair_order`] is `order`.
+#[inline]
+pub fn pair_of_order(order: u128) -> EntryPair {
+    let id = |shift: u32| DocId((order >> shift) as u32);
+    ((id(96), id(64)), (id(32), id(0)))
+}
+
+/// The union of two sorted lists without repeats (pairs as their [`pair_order`], say):
+/// sorted, without repeats. Cost: one pass over both.
+pub fn merged(a: Vec<u128>, b: Vec<u128>) -> Vec<u128> {
     if a.is_empty() {
         return b;
     }
@@ -170,13 +177,13 @@ pub fn merged(a: Vec<EntryPair>, b: Vec<EntryPair>) -> Vec<EntryPair> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        let (x, y) = (pair_order(&a[i]), pair_order(&b[j]));
+        let (x, y) = (a[i], b[j]);
         if x <= y {
-            out.push(a[i]);
+            out.push(x);
             i += 1;
             j += usize::from(x == y);
         } else {
-            out.push(b[j]);
+            out.push(y);
             j += 1;
         }
     }
@@ -655,11 +662,16 @@ mod tests {
     #[test]
     fn merged_is_the_sorted_union() {
         let pair = |a: u32, b: u32, x: u32| ((DocId(a), DocId(b)), (DocId(x), DocId(x + 1)));
-        let a: Vec<EntryPair> = (0..40).step_by(3).map(|i| pair(i / 7, 9, i)).collect();
-        let b: Vec<EntryPair> = (0..60).step_by(2).map(|i| pair(i / 7, 9, i)).collect();
-        let mut want: Vec<EntryPair> = a.iter().chain(&b).copied().collect();
-        want.sort_unstable_by_key(pair_order);
+        let order = |i: u32| pair_order(&pair(i / 7, 9, i));
+        let a: Vec<u128> = (0..40).step_by(3).map(order).collect();
+        let b: Vec<u128> = (0..60).step_by(2).map(order).collect();
+        let mut want: Vec<u128> = a.iter().chain(&b).copied().collect();
+        want.sort_unstable();
         want.dedup();
+        assert!(
+            want.iter().all(|&o| pair_order(&pair_of_order(o)) == o),
+            "an order gives its pair back"
+        );
         assert!(want.len() < a.len() + b.len(), "some pairs are in both");
         assert_eq!(merged(a.clone(), b.clone()), want);
         assert_eq!(merged(b.clone(), a.clone()), want);
