@@ -507,19 +507,26 @@ fn function_share(p: Weighted) -> f64 {
 impl<'a> Aligner<'a> {
     /// Indexes the passages of `a`. Cost: one pass over their content terms, and a sort.
     pub fn new(a: &'a WeightedPassages) -> Aligner<'a> {
-        let mut by_term: Vec<(u32, u32)> = a
+        // Each (term, passage) as one number, term in the high half: sorted as numbers.
+        let mut by_term: Vec<u64> = a
             .iter()
             .enumerate()
             .filter(|(_, p)| !p.boilerplate)
-            .flat_map(|(i, p)| p.terms[..p.content].iter().map(move |&t| (t, i as u32)))
+            .flat_map(|(i, p)| {
+                let passage = i as u64;
+                p.terms[..p.content]
+                    .iter()
+                    .map(move |&t| u64::from(t) << 32 | passage)
+            })
             .collect();
         by_term.sort_unstable();
+        let term = |x: &u64| (x >> 32) as u32;
         let mut postings = HashMap::with_capacity_and_hasher(by_term.len(), Default::default());
         let mut filter = Box::new([0u64; FILTER_BITS / 64]);
         let mut start = 0;
-        for run in by_term.chunk_by(|x, y| x.0 == y.0) {
-            postings.insert(run[0].0, (start, run.len() as u32));
-            let (word, mask) = filter_bit(run[0].0);
+        for run in by_term.chunk_by(|x, y| term(x) == term(y)) {
+            postings.insert(term(&run[0]), (start, run.len() as u32));
+            let (word, mask) = filter_bit(term(&run[0]));
             filter[word] |= mask;
             start += run.len() as u32;
         }
@@ -534,7 +541,7 @@ impl<'a> Aligner<'a> {
             a,
             postings,
             filter,
-            passages: by_term.into_iter().map(|(_, i)| i).collect(),
+            passages: by_term.into_iter().map(|x| x as u32).collect(),
             by_function_share,
         }
     }
