@@ -429,7 +429,7 @@ impl Detector {
     }
 
     /// Verifies a rewrite candidate by aligning the two documents' passages: `Some` verdict
-    /// if it flags the pair (see [`Detector::judge`]).
+    /// if it flags the pair (see [`Detector::judge`], which `memo` serves).
     pub(crate) fn check_rewrite(
         &self,
         a: Side,
@@ -452,7 +452,10 @@ impl Detector {
     /// The verdict on an alignment of `a` and `b`: its reused passages, their signals and
     /// score, and whether the score reaches [`Config::min_score`]. Two
     /// [sentence-sized](is_sentence_sized) documents are judged by the sentence verifier
-    /// alone: their score is [`semantic::sentence_score`] of the two whole texts.
+    /// alone: their score is [`semantic::sentence_score`] of the two whole texts. A side
+    /// whose passages are `memo`'s reads its passages' words from it (see
+    /// [`reuse::Memo`]): the same verdict, with less work when one document is judged
+    /// against many.
     pub(crate) fn judge(
         &self,
         a: Side,

@@ -297,6 +297,8 @@ fn joins(prev: char, c: char, next: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The eight-byte scan agrees with the byte table for every byte value at every place
     /// of a run, and near the end of the text.
     #[test]
@@ -323,8 +325,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
 
     /// (input, folded tokens joined by one space).
     const CASES: &[(&str, &str)] = &[

@@ -1018,6 +1018,8 @@ const FUNCTION_WORDS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The eight-byte search agrees with the byte table for every byte value at every place,
     /// also with a second match after it and near the end of the text.
     #[test]
@@ -1049,8 +1051,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
 
     #[test]
     fn function_words_are_sorted_for_binary_search() {

@@ -112,9 +112,11 @@ impl Stats {
     /// fingerprints are gathered and sorted in parallel, and counted in one pass.
     pub fn add_batch(&mut self, docs: &[&Passages]) {
         use rayon::prelude::*;
+        // Every document's distinct fingerprints at once (8 bytes a sentence: 20 MB for a
+        // scan of 100,000 articles).
         let mut prints: Vec<u64> = docs
             .par_iter()
-            .flat_map_iter(|passages| distinct_prints(passages, &mut Vec::new()).to_vec())
+            .flat_map_iter(|p| distinct_prints(p))
             .collect();
         prints.par_sort_unstable();
         let counted: Vec<(u64, u32)> = prints
@@ -132,7 +134,7 @@ impl Stats {
     /// have added exactly these passages before.
     pub fn remove(&mut self, passages: &Passages) {
         self.docs = self.docs.checked_sub(1).expect("a document was added");
-        for &f in distinct_prints(passages, &mut Vec::new()) {
+        for f in distinct_prints(passages) {
             self.passage_df.sub(f, 1);
         }
     }
@@ -167,13 +169,12 @@ impl Stats {
     }
 }
 
-/// The distinct passage fingerprints of one document, sorted, in `scratch`.
-fn distinct_prints<'s>(passages: &Passages, scratch: &'s mut Vec<u64>) -> &'s [u64] {
-    scratch.clear();
-    scratch.extend(passages.iter().map(|p| p.fingerprint()));
-    scratch.sort_unstable();
-    scratch.dedup();
-    scratch
+/// The distinct passage fingerprints of one document, sorted.
+fn distinct_prints(passages: &Passages) -> Vec<u64> {
+    let mut prints: Vec<u64> = passages.iter().map(|p| p.fingerprint()).collect();
+    prints.sort_unstable();
+    prints.dedup();
+    prints
 }
 
 /// The 32-bit name of a term in [`Weighted::terms`]: the high half of its 64-bit hash. Two

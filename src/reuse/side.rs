@@ -91,7 +91,9 @@ impl SideWords {
 /// document is judged against others: in a scan, each document is aligned with all its
 /// candidates in turn, and the same ranges of its sentences make passages from pair to pair
 /// (on the 100,000-article bench corpus, two in three of the first document's passages had
-/// been read before in its run). The result is the same with or without it.
+/// been read before in its run). The result is the same with or without it. Entries stay
+/// until the run ends: one per distinct range of the document's sentences that made a
+/// passage (at most its sentences squared over two; a few per candidate in practice).
 pub(crate) struct Memo<'a> {
     passages: &'a Passages,
     sides: RefCell<HashMap<(usize, usize), Rc<SideWords>, ahash::RandomState>>,
@@ -122,4 +124,47 @@ pub(super) fn phrasing_of_sides(a: &SideWords, b: &SideWords) -> f64 {
     }
     let (short, long) = if la > lb { (b, a) } else { (a, b) };
     contained(&short.grams, long.sorted())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passage;
+
+    /// Every range of sentences read through a memo, first and again, is what reading it
+    /// afresh gives, and ranges of another document with the same bounds are never served
+    /// from it.
+    #[test]
+    fn a_memo_serves_each_range_as_read() {
+        let a = "The council met on Monday. It approved the budget for 2025. Teachers will \
+            get more pay. \"We are pleased,\" the mayor said. Rain fell all day.";
+        let b = "Markets rose on Friday. Oil prices fell sharply. The bank held its rate. \
+            Traders expect a cut in June. Shares of Acme gained 4%.";
+        let (pa, pb) = (passage::passages(a), passage::passages(b));
+        assert_eq!((pa.len(), pb.len()), (5, 5));
+        let same = |x: &SideWords, y: &SideWords| {
+            (x.run.words == y.run.words)
+                && (x.run.first, x.run.last, x.run.recorded)
+                    == (y.run.first, y.run.last, y.run.recorded)
+                && x.union.terms == y.union.terms
+                && x.grams == y.grams
+                && x.sorted() == y.sorted()
+                && x.ordinary == y.ordinary
+                && x.function == y.function
+        };
+        let memo = Memo::new(&pa);
+        for round in 0..2 {
+            for start in 0..pa.len() {
+                for end in start + 1..=pa.len() {
+                    let fresh = SideWords::of(a, &pa, start..end);
+                    let kept = SideWords::read(Some(&memo), a, &pa, start..end);
+                    assert!(same(&kept, &fresh), "round {round}, {start}..{end}");
+                    let other = SideWords::read(Some(&memo), b, &pb, start..end);
+                    let other_fresh = SideWords::of(b, &pb, start..end);
+                    assert!(same(&other, &other_fresh), "b, {start}..{end}");
+                }
+            }
+        }
+        assert_eq!(memo.sides.borrow().len(), 15, "one entry per range of a");
+    }
 }
