@@ -1192,15 +1192,18 @@ mod tests {
         assert_eq!(run.last, pa.get(pa.len() - 1).words());
     }
 
+    /// Three sentences that tests lift from one article into another.
+    const LIFT: &str = "The regional council approved a new budget for public schools on \
+        Monday evening after a long debate. Teachers will receive higher salaries starting \
+        from the autumn term next year, the council said. Parents had protested outside the \
+        town hall for three weeks before the vote was finally taken.";
+
     /// A verbatim lift of three sentences, each article's own sentence before it sharing a
     /// few words with the other's (so extension links the two, and they share the 3-grams
     /// that trimming a verbatim passage keeps): the report starts at the lift.
     #[test]
     fn a_verbatim_lift_is_reported_without_what_only_extension_linked() {
-        let lift = "The regional council approved a new budget for public schools on Monday \
-            evening after a long debate. Teachers will receive higher salaries starting from \
-            the autumn term next year, the council said. Parents had protested outside the town \
-            hall for three weeks before the vote was finally taken.";
+        let lift = LIFT;
         let a = format!("The council said the regional budget vote was expected this week. {lift}");
         let b = format!("The council said it had met the unions twice this week. {lift}");
         let (pa, pb) = (passage::passages(&a), passage::passages(&b));
@@ -1229,10 +1232,7 @@ mod tests {
     /// edited.
     #[test]
     fn a_memo_changes_no_passage() {
-        let lift = "The regional council approved a new budget for public schools on Monday \
-            evening after a long debate. Teachers will receive higher salaries starting from \
-            the autumn term next year, the council said. Parents had protested outside the town \
-            hall for three weeks before the vote was finally taken.";
+        let lift = LIFT;
         let edited = "The regional council passed a new budget for state schools on Monday \
             night after a long debate. Teachers are to get higher pay starting from the autumn \
             term next year, the council said. Parents protested outside the town hall for \
