@@ -22,7 +22,15 @@ What it does:
    task out (fitted on two tasks and all other sets, scored on the third), SemEval in 5
    folds; reports the accuracy at cut 0.5 per fold and label.
 
-Pure Python 3 (no numpy): the data are a few thousand rows of 7 signals.
+Pure Python 3 (no numpy): the data are a few thousand rows of 10 signals.
+
+For trying other models, environment variables:
+  L2=X           the penalty (default 0.001)
+  USE=a,b,...    fit on these signals only
+  EXTRA="..."    more options for `neardup eval` (e.g. "--passage-threshold 0.27")
+  CUTS=1         also print the cross-validated flagged share at cuts 0.3 .. 0.95
+  PRODUCTS=a*b,c*d   add products of signals (interactions) to the model; --write is refused,
+                 since src/verdict.rs computes no products
 """
 
 import argparse
@@ -77,6 +85,22 @@ def load(binary, data):
                            "x": [float(v) for v in r[6:]]})
         out[name] = judged
     return names, out
+
+
+def with_products(names, sets, products):
+    """Appends to every row the products of pairs of signals named `a*b` (e.g.
+    PRODUCTS=ln_longest*overlap): for trying models with interactions. Returns the names."""
+    pairs = []
+    for p in products:
+        factors = p.split("*")
+        unknown = [f for f in factors if f not in names]
+        if len(factors) != 2 or unknown:
+            sys.exit(f"PRODUCTS: {p!r} is not two signals joined by '*' (signals: {', '.join(names)})")
+        pairs.append((names.index(factors[0]), names.index(factors[1])))
+    for data in sets.values():
+        for d in data:
+            d["x"] = d["x"] + [d["x"][i] * d["x"][j] for i, j in pairs]
+    return names + products
 
 
 def weights_of(sets):
@@ -203,7 +227,12 @@ def main():
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "neardup"))
     ap.add_argument("--write", action="store_true", help="write src/verdict/fitted.rs")
     args = ap.parse_args()
+    products = [p for p in os.environ.get("PRODUCTS", "").split(",") if p]
+    if products and args.write:
+        sys.exit("PRODUCTS is for trying models: src/verdict.rs computes no products, so --write is refused")
     names, sets = load(args.bin, args.data)
+    if products:
+        names = with_products(names, sets, products)
     allowed = None
     if os.environ.get("USE"):
         allowed = [names.index(u) for u in os.environ["USE"].split(",")]
