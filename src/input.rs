@@ -60,13 +60,24 @@ pub struct Options {
     /// case-insensitively) of the files read from directories; `*` takes every file; an empty
     /// one matches nothing. Default: `txt`.
     pub extensions: Vec<String>,
+    /// Files read at once, at most (default [`READ_THREADS`]): reading waits on the disk more
+    /// than it computes, so [`read_all`] reads with this many threads of its own when the
+    /// current thread pool has fewer. The result does not depend on it.
+    pub read_threads: usize,
 }
+
+/// Files [`read_all`] reads at once by default. Files that are not in the page cache are
+/// read at the disk's pace, one request per file at a time and thread: on the 100,000-file
+/// bench corpus (2 cores, a virtio disk), read from the disk, 2 threads took 4.1 s, 8 took
+/// 1.9 s, 32 took 1.5 s and 64 took 1.4 s; read from the page cache, each took 0.56-0.62 s.
+pub const READ_THREADS: usize = 32;
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             max_file_bytes: crate::Config::default().max_file_bytes,
             extensions: vec!["txt".into()],
+            read_threads: READ_THREADS,
         }
     }
 }
@@ -92,8 +103,9 @@ pub struct Batch {
 }
 
 /// Reads files and directories (`paths`) and JSONL streams (`jsonl`, [`STDIN`] for standard
-/// input). Files are read in parallel; the result does not depend on the thread count.
-/// `progress` is called once per file read or JSONL record seen, from any thread.
+/// input). Files are read in parallel, [`Options::read_threads`] at once (in a thread pool of
+/// their own when the current one is smaller); the result does not depend on the thread
+/// count. `progress` is called once per file read or JSONL record seen, from any thread.
 pub fn read_all(
     paths: &[PathBuf],
     jsonl: &[PathBuf],
@@ -102,18 +114,33 @@ pub fn read_all(
 ) -> Batch {
     let mut batch = Batch::default();
     let files = files_to_read(paths, &options.extensions, &mut batch);
-    let mut items: Vec<Item> = files
-        .par_iter()
-        .map(|(path, id)| {
-            let (key, outcome) = read_identified(path, id, options.max_file_bytes);
-            progress();
-            Item {
-                origin: (path.clone(), None),
-                key,
-                outcome,
-            }
-        })
-        .collect();
+    let read = || -> Vec<Item> {
+        files
+            .par_iter()
+            .map(|(path, id)| {
+                let (key, outcome) = read_identified(path, id, options.max_file_bytes);
+                progress();
+                Item {
+                    origin: (path.clone(), None),
+                    key,
+                    outcome,
+                }
+            })
+            .collect()
+    };
+    let threads = options.read_threads.min(files.len());
+    let pool = (threads > rayon::current_num_threads()).then(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("neardup-read-{i}"))
+            .build()
+    });
+    let mut items = match pool {
+        Some(Ok(pool)) => pool.install(read),
+        // No threads to spare (the system refused them): the current pool reads, slower but
+        // the same.
+        Some(Err(_)) | None => read(),
+    };
     for source in jsonl {
         read_source(source, options.max_file_bytes, progress, &mut items);
     }
@@ -955,5 +982,43 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got[1], Ok("ok".to_string()));
+    }
+
+    /// Reading with a thread pool of its own gives what reading in the current pool gives, in
+    /// the same order: documents, problems, ignored files.
+    #[test]
+    fn read_threads_do_not_change_what_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..200 {
+            let text = match i % 50 {
+                7 => String::new(),           // empty
+                13 => "bin\0ary".to_string(), // binary
+                _ => format!("Article {i} says {}.", "words ".repeat(i % 17 + 1)),
+            };
+            std::fs::write(dir.path().join(format!("{i:03}.txt")), text).unwrap();
+        }
+        std::fs::write(dir.path().join("notes.md"), "not read").unwrap();
+        let paths = [dir.path().to_path_buf()];
+        let read = |threads| {
+            let options = Options {
+                read_threads: threads,
+                ..Options::default()
+            };
+            let batch = read_all(&paths, &[], &options, &|| {});
+            let docs: Vec<(String, String)> = batch
+                .documents
+                .into_iter()
+                .map(|d| (d.id, d.text))
+                .collect();
+            let skipped: Vec<String> = batch.skipped.iter().map(|e| e.to_string()).collect();
+            (docs, skipped, batch.ignored)
+        };
+        let one = read(1);
+        assert_eq!(one.0.len(), 192);
+        assert_eq!(one.1.len(), 8);
+        assert_eq!(one.2.len(), 1);
+        for threads in [2, 16, READ_THREADS] {
+            assert_eq!(read(threads), one, "{threads} threads");
+        }
     }
 }

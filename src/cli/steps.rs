@@ -47,6 +47,7 @@ pub fn read(
     let options = Options {
         max_file_bytes: config.max_file_bytes,
         extensions: detector.extensions.clone(),
+        ..Options::default()
     };
     let batch = input::read_all(paths, jsonl, &options, &|| bar.inc(1));
     bar.finish_and_clear();
