@@ -60,16 +60,18 @@ pub struct Options {
     /// case-insensitively) of the files read from directories; `*` takes every file; an empty
     /// one matches nothing. Default: `txt`.
     pub extensions: Vec<String>,
-    /// Files read at once, at most (default [`READ_THREADS`]): reading waits on the disk more
-    /// than it computes, so [`read_all`] reads with this many threads of its own when the
-    /// current thread pool has fewer. The result does not depend on it.
+    /// Files read at once, at least (default [`READ_THREADS`]; at most one thread per file):
+    /// reading waits on the disk more than it computes, so [`read_all`] reads with this many
+    /// threads of its own when the current thread pool has fewer, and with the current pool's
+    /// threads otherwise (0: always the current pool). The result does not depend on it.
     pub read_threads: usize,
 }
 
 /// Files [`read_all`] reads at once by default. Files that are not in the page cache are
 /// read at the disk's pace, one request per file at a time and thread: on the 100,000-file
-/// bench corpus (2 cores, a virtio disk), read from the disk, 2 threads took 4.1 s, 8 took
-/// 1.9 s, 32 took 1.5 s and 64 took 1.4 s; read from the page cache, each took 0.56-0.62 s.
+/// bench corpus (2 cores, a virtio disk), read from the disk, 2 at a time took 3.7 s, 8 took
+/// 1.8 s, 32 took 1.4 s and 64 took 1.3 s; read from the page cache, each took 0.52-0.55 s
+/// (`examples/read_files.rs`, 2026-12-07).
 pub const READ_THREADS: usize = 32;
 
 impl Default for Options {
@@ -1013,12 +1015,18 @@ mod tests {
             let skipped: Vec<String> = batch.skipped.iter().map(|e| e.to_string()).collect();
             (docs, skipped, batch.ignored)
         };
-        let one = read(1);
+        // Inside a pool of one thread, so that every count above 1 reads in a pool of its
+        // own, whatever the machine's cores.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let one = pool.install(|| read(1));
         assert_eq!(one.0.len(), 192);
         assert_eq!(one.1.len(), 8);
         assert_eq!(one.2.len(), 1);
         for threads in [2, 16, READ_THREADS] {
-            assert_eq!(read(threads), one, "{threads} threads");
+            assert_eq!(pool.install(|| read(threads)), one, "{threads} threads");
         }
     }
 }

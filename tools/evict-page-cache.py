@@ -4,7 +4,9 @@ from disk: for timing a cold start without root's `echo 1 > /proc/sys/vm/drop_ca
 
     python3 tools/evict-page-cache.py ~/.cache/neardup-bench/corpus-100k/docs
 
-Uses posix_fadvise(POSIX_FADV_DONTNEED), which drops clean cached pages only.
+Uses posix_fadvise(POSIX_FADV_DONTNEED), which drops clean cached pages of the files'
+contents only: the folder's listing and the files' metadata stay cached, so a run after it
+is cold for the contents, not for the directory walk.
 """
 
 import os

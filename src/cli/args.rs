@@ -298,8 +298,8 @@ pub struct DetectorArgs {
     #[arg(long = "ext", value_name = "EXT", default_value = "txt", value_parser = parse_extension)]
     pub extensions: Vec<String>,
 
-    /// Worker threads [default: the number of cores, or RAYON_NUM_THREADS]. Files are read
-    /// up to 32 at a time whatever N: reading mostly waits on the disk.
+    /// Worker threads [default: the number of cores, or RAYON_NUM_THREADS]. Files are read 32
+    /// at a time, or N if more: reading mostly waits on the disk.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
